@@ -1,0 +1,96 @@
+// Package command is nyxCore's command line: serve, db migrate, doctor,
+// version and PocketBase's superuser commands, on PocketBase's root command
+// so the data dir and PocketBase flags behave as they do upstream.
+package command
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/nyxcore/nyxcore/app/config"
+	"github.com/nyxcore/nyxcore/migrations"
+)
+
+// Version is stamped at release build time with -ldflags
+// "-X github.com/nyxcore/nyxcore/app/command.Version=v1.2.3".
+var Version = "dev"
+
+// errReported marks an error the command already printed in full.
+var errReported = errors.New("reported")
+
+// Run builds the command line for cfg and runs it with os.Args; it
+// returns the process exit code.
+func Run(cfg *config.Config, flags *pflag.FlagSet) int {
+	pb := pocketbase.NewWithConfig(pocketbase.Config{
+		DefaultDataDir:  cfg.Dir,
+		DefaultDev:      false,
+		HideStartBanner: false,
+	})
+	root := pb.RootCmd
+	root.Use = "nyxcore"
+	root.Short = "nyxCore: a self-hosted, multi-tenant AI workspace in one binary"
+	root.Version = Version
+	flags.VisitAll(func(f *pflag.Flag) {
+		if root.PersistentFlags().Lookup(f.Name) == nil { // --dir is PocketBase's own
+			root.PersistentFlags().AddFlag(f)
+		}
+	})
+	migrations.RegisterControlPlane(cfg.SignupOpen())
+
+	var failure error
+	record := func(c *cobra.Command) *cobra.Command {
+		run := c.RunE
+		c.SilenceUsage, c.SilenceErrors = true, true
+		c.RunE = func(cc *cobra.Command, args []string) error {
+			if err := run(cc, args); err != nil {
+				failure = err
+				if !errors.Is(err, errReported) {
+					fmt.Fprintln(os.Stderr, "nyxcore:", err)
+				}
+			}
+			return nil
+		}
+		return c
+	}
+	root.AddCommand(
+		record(newServe(pb, cfg)),
+		newDB(cfg, record),
+		record(newDoctor(pb, cfg)),
+		record(newVersion()),
+		cmd.NewSuperuserCommand(pb),
+	)
+	if err := pb.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "nyxcore:", err)
+		return 1
+	}
+	if failure != nil {
+		return 1
+	}
+	return 0
+}
+
+func newVersion() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			fmt.Fprintf(c.OutOrStdout(), "nyxcore %s (%s, pocketbase %s)\n", Version, goVersion(), pocketbase.Version)
+			return nil
+		},
+	}
+}
+
+func goVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.GoVersion
+	}
+	return "unknown go"
+}

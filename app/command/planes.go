@@ -1,0 +1,55 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/nyxcore/nyxcore/app/config"
+	"github.com/nyxcore/nyxcore/app/kv"
+	"github.com/nyxcore/nyxcore/app/server"
+	"github.com/nyxcore/nyxcore/app/store"
+	"github.com/nyxcore/nyxcore/app/store/postgres"
+	"github.com/nyxcore/nyxcore/app/store/sqlite"
+)
+
+// openPlanes opens the data plane and the limits store for cfg. In
+// production the store must pass its isolation self-check, or nothing
+// starts.
+func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server.Deps, func(), error) {
+	st, err := openStore(ctx, cfg, dataDir)
+	if err != nil {
+		return server.Deps{}, nil, err
+	}
+	if err := st.Check(ctx); err != nil {
+		st.Close()
+		return server.Deps{}, nil, err
+	}
+	k, err := kv.Open(ctx, cfg.Redis.URL)
+	if err != nil {
+		st.Close()
+		return server.Deps{}, nil, err
+	}
+	closeAll := func() { k.Close(); st.Close() }
+	return server.Deps{Config: cfg, Store: st, KV: k}, closeAll, nil
+}
+
+func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {
+	if cfg.Mode() == config.ModeEmbedded {
+		return sqlite.Open(ctx, filepath.Join(dataDir, sqlite.FileName))
+	}
+	db, err := postgres.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
+	if err != nil {
+		return nil, fmt.Errorf("%w (check NYX_DATABASE_URL)", err)
+	}
+	return db, nil
+}
+
+// schemaHint adds what to do when the schema is missing.
+func schemaHint(err error) error {
+	if errors.Is(err, store.ErrSchema) {
+		return fmt.Errorf("%w\nrun `nyxcore db migrate` with NYX_DATABASE_MIGRATE_URL (an owner connection) first", err)
+	}
+	return err
+}

@@ -1,0 +1,196 @@
+// Package config turns flags, NYX_* environment variables and an optional
+// config file into one validated Config. It is the only package that
+// touches viper; everything else receives typed values.
+//
+// Precedence, highest first: flag, environment variable (or NYX_..._FILE for
+// secrets), config file, default. Every key has a default so viper sees
+// environment-only keys when unmarshalling.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Modes a server runs in.
+const (
+	ModeEmbedded   = "embedded"
+	ModeProduction = "production"
+)
+
+// Sign-up policies for the users collection.
+const (
+	SignupAuto   = "auto"
+	SignupOpen   = "open"
+	SignupClosed = "closed"
+)
+
+// Config is every setting of a nyxCore process.
+type Config struct {
+	File       string   `mapstructure:"config"`
+	Dir        string   `mapstructure:"dir"`
+	HTTP       string   `mapstructure:"http"`
+	BaseDomain string   `mapstructure:"base_domain"`
+	Database   Database `mapstructure:"database"`
+	Redis      Redis    `mapstructure:"redis"`
+	Auth       Auth     `mapstructure:"auth"`
+	Ollama     Ollama   `mapstructure:"ollama"`
+	API        API      `mapstructure:"api"`
+}
+
+// Database configures the PostgreSQL data plane (production mode).
+type Database struct {
+	URL         string `mapstructure:"url"`
+	MigrateURL  string `mapstructure:"migrate_url"`
+	AppRole     string `mapstructure:"app_role"`
+	AppPassword string `mapstructure:"app_password"`
+	MaxConns    int32  `mapstructure:"max_conns"`
+}
+
+// Redis configures the limits store; empty URL means in-process.
+type Redis struct {
+	URL string `mapstructure:"url"`
+}
+
+// Auth configures the users collection.
+type Auth struct {
+	Signup string `mapstructure:"signup"`
+}
+
+// Ollama locates the default local model server.
+type Ollama struct {
+	Host string `mapstructure:"host"`
+}
+
+// API tunes the JSON API.
+type API struct {
+	MaxBodyBytes int64 `mapstructure:"max_body_bytes"`
+}
+
+// Mode is production when a database URL is set, else embedded.
+func (c *Config) Mode() string {
+	if c.Database.URL != "" {
+		return ModeProduction
+	}
+	return ModeEmbedded
+}
+
+// SignupOpen reports whether password sign-up should be open, resolving
+// "auto" by mode (open in embedded mode, closed in production).
+func (c *Config) SignupOpen() bool {
+	switch c.Auth.Signup {
+	case SignupOpen:
+		return true
+	case SignupClosed:
+		return false
+	}
+	return c.Mode() == ModeEmbedded
+}
+
+// Load reads args (os.Args[1:]; unknown flags and positional arguments are
+// ignored, they belong to commands) and the environment. It returns the
+// config and the flag set, which the command line adds to its root so
+// `--help` lists every setting.
+func Load(args []string) (*Config, *pflag.FlagSet, error) {
+	fs := Flags()
+	if err := fs.Parse(args); err != nil {
+		return nil, fs, fmt.Errorf("config: %w", err)
+	}
+	cfg, err := FromFlags(fs)
+	return cfg, fs, err
+}
+
+// Flags returns a fresh flag set with one flag per setting.
+func Flags() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("nyxcore", pflag.ContinueOnError)
+	fs.ParseErrorsAllowlist.UnknownFlags = true
+	fs.Usage = func() {}
+	for _, s := range Settings {
+		fs.String(s.Flag(), s.Default(), s.Help)
+	}
+	return fs
+}
+
+// FromFlags builds the config from an already parsed flag set plus the
+// environment and the config file.
+func FromFlags(fs *pflag.FlagSet) (*Config, error) {
+	v := viper.New()
+	v.SetEnvPrefix("NYX")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	for _, s := range Settings {
+		v.SetDefault(s.Key, s.Default())
+		if err := v.BindPFlag(s.Key, fs.Lookup(s.Flag())); err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	if err := readSecretFiles(v); err != nil {
+		return nil, err
+	}
+	if f := v.GetString("config"); f != "" {
+		v.SetConfigFile(f)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config: read %s: %w", f, err)
+		}
+	}
+	var cfg Config
+	if err := v.Unmarshal(&cfg); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &cfg, cfg.Validate()
+}
+
+// readSecretFiles applies NYX_<KEY>_FILE for secret settings.
+func readSecretFiles(v *viper.Viper) error {
+	for _, s := range Settings {
+		if !s.Secret {
+			continue
+		}
+		path := os.Getenv(s.Env() + "_FILE")
+		if path == "" {
+			continue
+		}
+		if os.Getenv(s.Env()) != "" {
+			return fmt.Errorf("config: both %s and %s_FILE are set; use one", s.Env(), s.Env())
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("config: %s_FILE: %w", s.Env(), err)
+		}
+		v.Set(s.Key, strings.TrimRight(string(b), "\r\n"))
+	}
+	return nil
+}
+
+// Validate checks every setting and names the first problem per key.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Dir == "" {
+		errs = append(errs, errors.New("dir (NYX_DIR) must not be empty"))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP); err != nil {
+		errs = append(errs, fmt.Errorf("http (NYX_HTTP) %q is not host:port: %v", c.HTTP, err))
+	}
+	switch c.Auth.Signup {
+	case SignupAuto, SignupOpen, SignupClosed:
+	default:
+		errs = append(errs, fmt.Errorf("auth.signup (NYX_AUTH_SIGNUP) %q must be auto, open or closed", c.Auth.Signup))
+	}
+	if c.Database.MaxConns < 1 {
+		errs = append(errs, fmt.Errorf("database.max_conns (NYX_DATABASE_MAX_CONNS) must be at least 1"))
+	}
+	if c.API.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("api.max_body_bytes (NYX_API_MAX_BODY_BYTES) must be at least 1024"))
+	}
+	c.BaseDomain = strings.Trim(strings.ToLower(strings.TrimSpace(c.BaseDomain)), ".")
+	if len(errs) > 0 {
+		return fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return nil
+}

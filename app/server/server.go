@@ -1,0 +1,70 @@
+// Package server wires nyxCore's HTTP API, web app and lifecycle into
+// PocketBase: routes under /api/nyx, the embedded web app at /, and the
+// middleware chain auth -> tenant resolution -> membership and role.
+package server
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/nyxcore/nyxcore/app/config"
+	"github.com/nyxcore/nyxcore/app/kv"
+	"github.com/nyxcore/nyxcore/app/store"
+	"github.com/nyxcore/nyxcore/app/tenant"
+)
+
+// Deps is what the API needs; the serve command builds it.
+type Deps struct {
+	Config *config.Config
+	Store  store.Store
+	KV     *kv.Client
+}
+
+// api holds the dependencies of every handler.
+type api struct {
+	Deps
+	resolver *tenant.Resolver
+}
+
+// Register binds the API and web app routes to app's router when it serves.
+func Register(app core.App, deps Deps) {
+	a := &api{Deps: deps}
+	a.resolver = &tenant.Resolver{BaseDomain: deps.Config.BaseDomain, Lookup: storeLookup{deps.Store}}
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "nyxRoutes",
+		Func: func(se *core.ServeEvent) error {
+			a.routes(se)
+			return se.Next()
+		},
+	})
+}
+
+func (a *api) routes(se *core.ServeEvent) {
+	r := se.Router
+	g := r.Group("/api/nyx")
+	g.BindFunc(a.noStore)
+	g.GET("/health", a.health)
+
+	authed := g.Group("")
+	authed.BindFunc(a.requireUser)
+	authed.GET("/me", a.me)
+	authed.GET("/tenants", a.listTenants)
+	authed.POST("/tenants", a.createTenant)
+
+	t := authed.Group("/tenants/{tenant}")
+	t.BindFunc(a.tenantScope)
+	t.GET("", a.getTenant).BindFunc(requireRole(tenant.RoleViewer))
+	t.PATCH("", a.updateTenant).BindFunc(requireRole(tenant.RoleAdmin))
+	t.DELETE("", a.deleteTenant).BindFunc(requireRole(tenant.RoleOwner))
+	t.GET("/members", a.listMembers).BindFunc(requireRole(tenant.RoleViewer))
+	t.POST("/members", a.addMember).BindFunc(requireRole(tenant.RoleAdmin))
+	t.PATCH("/members/{userId}", a.updateMember).BindFunc(requireRole(tenant.RoleAdmin))
+	t.DELETE("/members/{userId}", a.removeMember) // members may remove themselves: checked inside
+
+	// Unknown API paths answer JSON 404, never the web app. Methods are
+	// spelled out: a method-less pattern would conflict with GET /{path...}.
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+		r.Route(m, "/api/{path...}", notFound)
+	}
+	r.GET("/{path...}", webApp())
+}

@@ -1,0 +1,15 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// deleteTenant answers DELETE /api/nyx/tenants/{tenant} (owner only).
+func (a *api) deleteTenant(e *core.RequestEvent) error {
+	if err := a.Store.DeleteTenant(e.Request.Context(), tenantID(e)); err != nil {
+		return a.fail(e, err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}
