@@ -41,7 +41,7 @@ func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.S
 	}
 	db, err := postgres.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
 	if err != nil {
-		return nil, fmt.Errorf("%w (check NYX_DATABASE_URL)", err)
+		return nil, fmt.Errorf("%w\ncheck NYX_DATABASE_URL; on a new database run `nyxcore db migrate` with NYX_DATABASE_MIGRATE_URL first: it creates the runtime role", err)
 	}
 	return db, nil
 }

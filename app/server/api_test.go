@@ -15,8 +15,8 @@ type scenario struct {
 	body    any
 	headers []string
 	status  int
-	code    string            // error code for 4xx
-	want    map[string]any    // top-level fields of a 2xx body
+	code    string               // error code for 4xx
+	want    map[string]any       // top-level fields of a 2xx body
 	check   func(*env, response) // further assertions
 }
 

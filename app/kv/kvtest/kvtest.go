@@ -26,11 +26,18 @@ var (
 // Run wraps testing.M and stops the server this process started.
 func Run(m *testing.M) int {
 	code := m.Run()
+	Stop()
+	return code
+}
+
+// Stop stops the server this process started, if any; for a TestMain that
+// already wraps m.Run in another harness.
+func Stop() {
 	if proc != nil {
 		proc.Process.Kill()
 		proc.Wait()
+		proc = nil
 	}
-	return code
 }
 
 // URL returns a redis:// URL of a real Redis server, flushed before return.

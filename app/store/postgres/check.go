@@ -30,7 +30,23 @@ func (db *DB) Check(ctx context.Context) error {
 	if err := db.checkMigrated(ctx); err != nil {
 		return err
 	}
-	return db.checkTables(ctx, user)
+	if err := db.checkTables(ctx, user); err != nil {
+		return err
+	}
+	return db.probe(ctx)
+}
+
+// probe proves isolation by behaviour, not just by catalog flags: with no
+// tenant set, the runtime role must see no tenant rows at all.
+func (db *DB) probe(ctx context.Context) error {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM tenants) + (SELECT count(*) FROM memberships)`).Scan(&n); err != nil {
+		return fmt.Errorf("store/postgres: isolation probe: %w", err)
+	}
+	if n != 0 {
+		return fmt.Errorf("store/postgres: refusing to run: with no tenant set the runtime role still sees %d tenant rows; row-level security is not confining it", n)
+	}
+	return nil
 }
 
 func (db *DB) checkMigrated(ctx context.Context) error {

@@ -1,0 +1,303 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nyxcore/nyxcore/app/kv/kvtest"
+	"github.com/nyxcore/nyxcore/app/store/pgtest"
+)
+
+// These tests run the real nyxcore binary, as a person or an operator
+// would, against real PostgreSQL and Redis.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nyxcore-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "nyxcore")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build nyxcore: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := pgtest.Run(m)
+	kvtest.Stop()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// cleanEnv is the environment without any NYX_ setting of the caller.
+func cleanEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NYX_") && !strings.HasPrefix(kv, "OLLAMA_HOST=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
+}
+
+// run runs the binary to completion and returns its output and exit code.
+func run(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = env
+	cmd.Dir = t.TempDir()
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), code
+}
+
+// server is a running `nyxcore serve`.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+	out  *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// serve starts the server and waits for its health endpoint.
+func serve(t *testing.T, env []string, dir string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	s := &server{base: "http://" + addr, out: &bytes.Buffer{}}
+	s.cmd = exec.Command(binary, "serve", "--http", addr, "--dir", dir)
+	s.cmd.Env = env
+	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.stop(t) })
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, err := http.Get(s.base + "/api/nyx/health"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				return s
+			}
+		}
+		if s.cmd.ProcessState != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server did not become healthy:\n%s", s.out)
+	return nil
+}
+
+func (s *server) stop(t *testing.T) {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+		t.Errorf("server ignored SIGTERM for 15s")
+	}
+}
+
+// api sends a JSON request and decodes the JSON answer.
+func (s *server) api(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+// signUp creates an account through PocketBase's API and signs in.
+func (s *server) signUp(t *testing.T, email string) (int, string) {
+	t.Helper()
+	status, _ := s.api(t, "POST", "/api/collections/users/records", "", map[string]any{
+		"email": email, "password": "correct-horse", "passwordConfirm": "correct-horse", "name": "Test"})
+	if status != 200 {
+		return status, ""
+	}
+	_, auth := s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": email, "password": "correct-horse"})
+	tok, _ := auth["token"].(string)
+	return status, tok
+}
+
+func TestEmbeddedModeNeedsNothing(t *testing.T) {
+	dir := t.TempDir()
+	env := cleanEnv()
+	s := serve(t, env, dir)
+	status, health := s.api(t, "GET", "/api/nyx/health", "", nil)
+	if status != 200 || health["ok"] != true || health["mode"] != "embedded" || health["store"] != "sqlite" || health["redis"] != "embedded" {
+		t.Fatalf("health = %d %v", status, health)
+	}
+	status, tok := s.signUp(t, "ada@example.com")
+	if status != 200 || tok == "" {
+		t.Fatalf("embedded sign-up: %d", status)
+	}
+	if status, body := s.api(t, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "lab", "name": "Home Lab"}); status != 201 {
+		t.Fatalf("create tenant: %d %v", status, body)
+	}
+	for _, p := range []string{"/", "/_/"} {
+		r, err := http.Get(s.base + p)
+		if err != nil || r.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", p, r, err)
+		}
+		r.Body.Close()
+	}
+	s.stop(t)
+
+	if _, err := os.Stat(filepath.Join(dir, "nyx.db")); err != nil {
+		t.Fatalf("data plane file: %v", err)
+	}
+	s = serve(t, env, dir)
+	if status, me := s.api(t, "GET", "/api/nyx/me", tok, nil); status != 200 || len(me["memberships"].([]any)) != 1 {
+		t.Fatalf("after restart: %d %v", status, me)
+	}
+	s.stop(t)
+
+	out, code := run(t, env, "doctor", "--dir", dir, "--ollama-host", "127.0.0.1:1")
+	if code != 0 || !strings.Contains(out, "embedded") || !strings.Contains(out, "sqlite") || !strings.Contains(out, "ollama   warn") {
+		t.Fatalf("doctor exit %d:\n%s", code, out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, code := run(t, cleanEnv(), "version")
+	if code != 0 || !strings.HasPrefix(out, "nyxcore ") || !strings.Contains(out, "pocketbase") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+}
+
+func TestInvalidConfigurationIsNamed(t *testing.T) {
+	out, code := run(t, cleanEnv("NYX_AUTH_SIGNUP=sometimes"), "serve")
+	if code == 0 || !strings.Contains(out, "NYX_AUTH_SIGNUP") {
+		t.Fatalf("bad setting: exit %d\n%s", code, out)
+	}
+}
+
+// pgURLs returns an owner URL for a fresh database and a runtime-role URL.
+func pgURLs(t *testing.T) (owner, app, role string) {
+	owner = pgtest.NewDatabase(t)
+	u, _ := url.Parse(owner)
+	role = "nyx_app_" + strings.TrimPrefix(strings.TrimPrefix(u.Path, "/"), "nyx_test_")
+	u.User = url.UserPassword(role, "s3cret pass'word")
+	return owner, u.String(), role
+}
+
+func TestProductionBootstrap(t *testing.T) {
+	owner, app, role := pgURLs(t)
+	redis := kvtest.URL(t)
+	dir := t.TempDir()
+	prod := cleanEnv("NYX_DATABASE_URL="+app, "NYX_REDIS_URL="+redis)
+
+	out, code := run(t, prod, "serve", "--dir", dir)
+	if code == 0 || !strings.Contains(out, "nyxcore db migrate") {
+		t.Fatalf("serve before migrate: exit %d\n%s", code, out)
+	}
+
+	migrate := cleanEnv("NYX_DATABASE_MIGRATE_URL="+owner, "NYX_DATABASE_APP_ROLE="+role, "NYX_DATABASE_APP_PASSWORD=s3cret pass'word")
+	out, code = run(t, migrate, "db", "migrate")
+	if code != 0 || !strings.Contains(out, "applied 0001_init") || !strings.Contains(out, "NOBYPASSRLS") {
+		t.Fatalf("db migrate: exit %d\n%s", code, out)
+	}
+	out, code = run(t, migrate, "db", "migrate")
+	if code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("second db migrate: exit %d\n%s", code, out)
+	}
+
+	out, code = run(t, append(prod, "OLLAMA_HOST=127.0.0.1:1"), "doctor", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "production") || !strings.Contains(out, "rls      ok") || !strings.Contains(out, "redis    ok    external") {
+		t.Fatalf("doctor: exit %d\n%s", code, out)
+	}
+
+	s := serve(t, prod, dir)
+	status, health := s.api(t, "GET", "/api/nyx/health", "", nil)
+	if status != 200 || health["mode"] != "production" || health["store"] != "postgres" || health["redis"] != "external" {
+		t.Fatalf("health = %v", health)
+	}
+	if status, _ := s.signUp(t, "mallory@example.com"); status == 200 {
+		t.Fatal("production accepted a public sign-up by default")
+	}
+	s.stop(t)
+
+	s = serve(t, append(prod, "NYX_AUTH_SIGNUP=open"), dir)
+	status, tok := s.signUp(t, "ada@example.com")
+	if status != 200 {
+		t.Fatalf("sign-up with NYX_AUTH_SIGNUP=open: %d", status)
+	}
+	if status, body := s.api(t, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "acme", "name": "Acme"}); status != 201 {
+		t.Fatalf("create tenant on postgres: %d %v", status, body)
+	}
+	if status, me := s.api(t, "GET", "/api/nyx/me", tok, nil); status != 200 || len(me["memberships"].([]any)) != 1 {
+		t.Fatalf("me on postgres: %d %v", status, me)
+	}
+}
+
+func TestProductionRefusesUnsafeRoles(t *testing.T) {
+	owner, _, _ := pgURLs(t)
+	migrate := cleanEnv("NYX_DATABASE_MIGRATE_URL="+owner, "NYX_DATABASE_APP_ROLE=")
+	if out, code := run(t, migrate, "db", "migrate"); code != 0 {
+		t.Fatalf("db migrate: %d\n%s", code, out)
+	}
+	prod := cleanEnv("NYX_DATABASE_URL=" + owner) // a superuser: must be refused
+	out, code := run(t, prod, "serve", "--dir", t.TempDir())
+	if code == 0 || !strings.Contains(out, "superuser") {
+		t.Fatalf("serve as superuser: exit %d\n%s", code, out)
+	}
+	out, code = run(t, append(prod, "OLLAMA_HOST=127.0.0.1:1"), "doctor", "--dir", t.TempDir())
+	if code == 0 || !strings.Contains(out, "FAIL") || !strings.Contains(out, "superuser") {
+		t.Fatalf("doctor as superuser: exit %d\n%s", code, out)
+	}
+	out, code = run(t, cleanEnv("NYX_DATABASE_URL="+owner), "db", "migrate")
+	if code == 0 || !strings.Contains(out, "NYX_DATABASE_MIGRATE_URL") {
+		t.Fatalf("db migrate without a migrate url: exit %d\n%s", code, out)
+	}
+}
