@@ -1,6 +1,7 @@
 package command
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,7 +54,7 @@ func startup(se *core.ServeEvent, cfg *config.Config, deps server.Deps) error {
 			return err
 		}
 	}
-	if err := hooks.Reconcile(se.Server.BaseContext(nil), se.App, deps.Store); err != nil {
+	if err := hooks.Reconcile(context.Background(), se.App, deps.Store); err != nil {
 		return fmt.Errorf("mirror users: %w", err)
 	}
 	se.App.Logger().Info("nyx: ready", "mode", cfg.Mode(), "store", deps.Store.Driver(), "redis", deps.KV.Kind())

@@ -23,7 +23,7 @@ type testDB struct {
 	db                     *DB
 }
 
-func newTestDB(t *testing.T) testDB {
+func newTestDB(t testing.TB) testDB {
 	t.Helper()
 	ctx := context.Background()
 	adminURL := pgtest.NewDatabase(t)
@@ -44,7 +44,7 @@ func newTestDB(t *testing.T) testDB {
 	return testDB{adminURL: adminURL, appURL: u.String(), role: role, db: db}
 }
 
-func dropRole(t *testing.T, adminURL, role string) {
+func dropRole(t testing.TB, adminURL, role string) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
@@ -60,7 +60,7 @@ func dropRole(t *testing.T, adminURL, role string) {
 }
 
 // admin runs statements as the database owner.
-func admin(t *testing.T, adminURL string, stmts ...string) {
+func admin(t testing.TB, adminURL string, stmts ...string) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, adminURL)
