@@ -106,4 +106,3 @@ func copyWithoutRLS(b testing.TB, tdb testDB) {
 		`GRANT SELECT ON ALL TABLES IN SCHEMA norls TO `+tdb.role)
 	admin(b, tdb.adminURL, stmts...)
 }
-
