@@ -301,3 +301,35 @@ func TestProductionRefusesUnsafeRoles(t *testing.T) {
 		t.Fatalf("db migrate without a migrate url: exit %d\n%s", code, out)
 	}
 }
+
+func TestSuperuserUpsertAndTheAdminConsole(t *testing.T) {
+	dir := t.TempDir()
+	env := cleanEnv()
+	out, code := run(t, env, "superuser", "upsert", "root@example.com", "a-long-password", "--dir", dir)
+	if code != 0 {
+		t.Fatalf("superuser upsert: exit %d\n%s", code, out)
+	}
+	s := serve(t, env, dir)
+	status, auth := s.api(t, "POST", "/api/collections/_superusers/auth-with-password", "",
+		map[string]any{"identity": "root@example.com", "password": "a-long-password"})
+	tok, _ := auth["token"].(string)
+	if status != 200 || tok == "" {
+		t.Fatalf("superuser sign-in: %d %v", status, auth)
+	}
+	// The tenant API acts for people; a superuser manages the server in /_/.
+	if status, body := s.api(t, "GET", "/api/nyx/me", tok, nil); status != 403 || body["code"] != "user_required" {
+		t.Fatalf("superuser on the tenant API: %d %v", status, body)
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	out, code := run(t, cleanEnv(), "--help")
+	if code != 0 {
+		t.Fatalf("--help: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"serve", "db", "doctor", "superuser", "version", "--database-url", "--redis-url", "--base-domain"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--help does not mention %s:\n%s", want, out)
+		}
+	}
+}

@@ -99,7 +99,8 @@ func (c *Config) SignupOpen() bool {
 // `--help` lists every setting.
 func Load(args []string) (*Config, *pflag.FlagSet, error) {
 	fs := Flags()
-	if err := fs.Parse(args); err != nil {
+	// --help belongs to the command line, which prints the flags itself.
+	if err := fs.Parse(args); err != nil && !errors.Is(err, pflag.ErrHelp) {
 		return nil, fs, fmt.Errorf("config: %w", err)
 	}
 	cfg, err := FromFlags(fs)
