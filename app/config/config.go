@@ -103,7 +103,7 @@ func Load(args []string) (*Config, *pflag.FlagSet, error) {
 	if err := fs.Parse(args); err != nil && !errors.Is(err, pflag.ErrHelp) {
 		return nil, fs, fmt.Errorf("config: %w", err)
 	}
-	cfg, err := FromFlags(fs)
+	cfg, err := fromFlags(fs)
 	return cfg, fs, err
 }
 
@@ -118,9 +118,9 @@ func Flags() *pflag.FlagSet {
 	return fs
 }
 
-// FromFlags builds the config from an already parsed flag set plus the
+// fromFlags builds the config from an already parsed flag set plus the
 // environment and the config file.
-func FromFlags(fs *pflag.FlagSet) (*Config, error) {
+func fromFlags(fs *pflag.FlagSet) (*Config, error) {
 	v := viper.New()
 	v.SetEnvPrefix("NYX")
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))

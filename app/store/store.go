@@ -142,6 +142,3 @@ type Store interface {
 // NewID returns a new time-ordered unique id (a UUIDv7 string), the form
 // every data-plane id the store generates takes.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
-
-// Roles lists the membership roles the schema accepts, highest first.
-var Roles = []string{"owner", "admin", "member", "viewer"}

@@ -47,9 +47,6 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	return &DB{pool: pool}, nil
 }
 
-// Pool exposes the connection pool for tests and benchmarks.
-func (db *DB) Pool() *pgxpool.Pool { return db.pool }
-
 // Driver returns "postgres".
 func (db *DB) Driver() string { return "postgres" }
 
