@@ -137,6 +137,10 @@ type Store interface {
 	UpdateMemberRole(ctx context.Context, tenantID, userID, role string) (*Member, error)
 	// RemoveMember removes a member; removing the last owner fails with ErrLastOwner.
 	RemoveMember(ctx context.Context, tenantID, userID string) error
+
+	ProviderStore
+	PersonaStore
+	SecretStore
 }
 
 // NewID returns a new time-ordered unique id (a UUIDv7 string), the form

@@ -27,6 +27,10 @@ var runtimeGrants = []grant{
 	{"TABLE users", "SELECT, INSERT, UPDATE, DELETE"},
 	{"TABLE memberships", "SELECT, INSERT, UPDATE, DELETE"},
 	{"FUNCTION nyx_resolve_tenant(text, text, text)", "EXECUTE"},
+	{"TABLE providers", "SELECT, INSERT, UPDATE, DELETE"},
+	{"TABLE personas", "SELECT, INSERT, UPDATE, DELETE"},
+	{"TABLE secret_keys", "SELECT, INSERT"},
+	{"FUNCTION nyx_tenant_ids()", "EXECUTE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

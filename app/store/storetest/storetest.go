@@ -31,6 +31,10 @@ func Run(t *testing.T, open Opener) {
 		{"IsolationWrites", testIsolationWrites},
 		{"NoTenantSeesNothing", testNoTenant},
 		{"ConcurrentTenantsDoNotBleed", testConcurrentTenants},
+		{"Providers", testProviders},
+		{"Personas", testPersonas},
+		{"ModelIsolation", testModelIsolation},
+		{"Secrets", testSecrets},
 	}
 	for _, sc := range suites {
 		t.Run(sc.name, func(t *testing.T) {
