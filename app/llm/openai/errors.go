@@ -1,0 +1,206 @@
+package openai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	sdk "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/packages/ssestream"
+
+	"github.com/nyxcore/nyxcore/app/llm"
+)
+
+// op says what was being done, because a 404 means a missing model for a
+// chat but a wrong base URL for a model list.
+type op int
+
+const (
+	opChat op = iota
+	opList
+)
+
+// classify turns any failure into an *llm.Error whose message is safe to
+// show: the key is scrubbed from every text, including the cause's.
+func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
+	if e := llm.FromContext(ctx, llm.KindOpenAI); e != nil {
+		return e
+	}
+	var e *llm.Error
+	var apiErr *sdk.Error
+	var streamErr *ssestream.StreamError
+	switch {
+	case errors.As(err, &apiErr):
+		e = fromStatus(apiErr.StatusCode, apiErr.Code, apiErr.Message, o)
+		e.RetryAfter = retryAfter(apiErr.Response)
+	case errors.As(err, &streamErr):
+		e = fromStreamError(streamErr)
+	default:
+		e = fromTransport(err, p.host)
+	}
+	e.Provider = llm.KindOpenAI
+	e.Message = scrub(e.Message, p.key)
+	e.Err = redacted{err: err, text: scrub(err.Error(), p.key)}
+	return e
+}
+
+// fromStatus maps an HTTP error reply. OpenAI-compatible servers differ in
+// codes, so context-length errors are also recognised by their message.
+func fromStatus(status int, code, msg string, o op) *llm.Error {
+	detail := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	if msg != "" {
+		detail = clip(msg)
+	}
+	switch {
+	case status == 401 || status == 403:
+		return &llm.Error{Kind: llm.KindAuth, Message: "the API key was rejected: " + detail}
+	case code == "model_not_found" || (status == 404 && o == opChat):
+		return &llm.Error{Kind: llm.KindModelNotFound, Message: detail}
+	case status == 404:
+		return &llm.Error{Kind: llm.KindInvalid, Message: "no models endpoint at this base URL (does it end in /v1?): " + detail}
+	case status == 429:
+		return &llm.Error{Kind: llm.KindRateLimited, Message: detail}
+	case status == 413 || tooLong(code, msg):
+		return &llm.Error{Kind: llm.KindContextTooLong, Message: detail}
+	case status == 408 || status >= 500:
+		return &llm.Error{Kind: llm.KindUnavailable, Message: detail}
+	case status >= 400:
+		return &llm.Error{Kind: llm.KindInvalid, Message: detail}
+	}
+	return &llm.Error{Kind: llm.KindBadResponse, Message: detail}
+}
+
+// tooLong recognises a context-window refusal from OpenAI
+// (context_length_exceeded), vLLM ("maximum context length"), llama.cpp
+// (exceed_context_size_error) and others.
+func tooLong(code, msg string) bool {
+	if code == "context_length_exceeded" {
+		return true
+	}
+	m := strings.ToLower(msg)
+	for _, s := range []string{"context length", "context_length", "context window", "context size", "exceed_context_size", "prompt is too long", "too many tokens"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromStreamError maps an error object sent inside the stream, as vLLM and
+// OpenAI do when generation fails after the headers.
+func fromStreamError(se *ssestream.StreamError) *llm.Error {
+	var body struct {
+		Error struct {
+			Message string `json:"message"`
+			Type    string `json:"type"`
+			Code    any    `json:"code"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(se.Event.Data, &body) != nil {
+		return &llm.Error{Kind: llm.KindBadResponse, Message: "the stream carried an unreadable error"}
+	}
+	code := fmt.Sprint(body.Error.Code)
+	msg := "the stream failed: " + clip(body.Error.Message)
+	switch {
+	case tooLong(code, body.Error.Message):
+		return &llm.Error{Kind: llm.KindContextTooLong, Message: msg}
+	case strings.Contains(body.Error.Type, "rate_limit") || code == "429":
+		return &llm.Error{Kind: llm.KindRateLimited, Message: msg}
+	case strings.Contains(body.Error.Type, "server_error") || strings.HasPrefix(code, "5"):
+		return &llm.Error{Kind: llm.KindUnavailable, Message: msg}
+	}
+	return &llm.Error{Kind: llm.KindBadResponse, Message: msg}
+}
+
+// fromTransport maps failures below HTTP. Errors from sending the request
+// come wrapped in *url.Error (refused, DNS, TLS, timeouts); anything else
+// happened while reading an accepted stream: a cut connection or bytes
+// that are not the API's format.
+func fromTransport(err error, host string) *llm.Error {
+	var ue *url.Error
+	var ne net.Error
+	switch {
+	case errors.As(err, &ue):
+		return &llm.Error{Kind: llm.KindUnavailable, Message: fmt.Sprintf("could not reach %s: %s", host, netReason(err))}
+	case errors.As(err, &ne) && ne.Timeout():
+		return &llm.Error{Kind: llm.KindUnavailable, Message: fmt.Sprintf("%s stopped answering: timeout", host)}
+	case isCut(err):
+		return &llm.Error{Kind: llm.KindBadResponse, Message: "stream ended early: the connection was closed"}
+	}
+	return &llm.Error{Kind: llm.KindBadResponse, Message: "the server sent a malformed response"}
+}
+
+func isCut(err error) bool {
+	var ne *net.OpError
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne)
+}
+
+func netReason(err error) string {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.As(err, &dns):
+		return "host not found"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case strings.Contains(err.Error(), "connection refused"):
+		return "connection refused"
+	case strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:"):
+		return "TLS handshake failed"
+	}
+	return "network error"
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date) or OpenAI's
+// retry-after-ms.
+func retryAfter(resp *http.Response) time.Duration {
+	if resp == nil {
+		return 0
+	}
+	if ms, err := strconv.ParseFloat(resp.Header.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
+		return time.Duration(ms * float64(time.Millisecond))
+	}
+	v := resp.Header.Get("Retry-After")
+	if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
+
+// clip keeps a provider message short enough for a toast.
+func clip(s string) string {
+	const limit = 300
+	if r := []rune(s); len(r) > limit {
+		return string(r[:limit]) + "…"
+	}
+	return s
+}
+
+func scrub(s, key string) string {
+	if key == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, key, "[redacted]")
+}
+
+// redacted is the cause kept for logs, with the key scrubbed from its
+// text. It holds the scrubbed text, not the key, so that printing it with
+// %#v reveals nothing either.
+type redacted struct {
+	err  error
+	text string
+}
+
+func (r redacted) Error() string { return r.text }
+func (r redacted) Unwrap() error { return r.err }
