@@ -1,0 +1,206 @@
+// End-to-end: the real nyxcore binary, Debian's Chromium, no mocks.
+// Screenshots of every screen, light and dark, go to e2e/artifacts/.
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { after, before, test } from 'node:test'
+import { launchBrowser } from './browser.mjs'
+import { startServer } from './server.mjs'
+
+const artifacts = new URL('./artifacts/', import.meta.url)
+mkdirSync(artifacts, { recursive: true })
+
+let server
+let browser
+const password = 'correct-horse-42'
+
+before(async () => {
+  browser = await launchBrowser()
+  if (!browser) {
+    if (process.env.CI) throw new Error('Chromium not found (apt-get install chromium, or set CHROMIUM_PATH); CI=true: failing, not skipping')
+    return
+  }
+  server = await startServer()
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+function skipWithoutBrowser(t) {
+  if (browser) return false
+  t.skip('Chromium not installed: apt-get install chromium')
+  return true
+}
+
+async function newPage() {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  page.on('pageerror', (err) => console.error('page error:', err))
+  return { context, page }
+}
+
+/** shot saves the screen in light and dark. */
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle').catch(() => {})
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: new URL(`${name}-${scheme}.png`, artifacts).pathname, animations: 'disabled', caret: 'hide' })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+async function signUp(page, name, email) {
+  await page.goto('/signup')
+  await page.getByLabel('Name').fill(name)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByLabel('Confirm password').fill(password)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.getByRole('heading', { name: 'Your workspaces' }).waitFor()
+}
+
+test('sign up, create a workspace, invite a member, roles, not found, sign out', async (t) => {
+  if (skipWithoutBrowser(t)) return
+  const alice = await newPage()
+  const { page } = alice
+
+  // Signed out, the app goes to sign in.
+  await page.goto('/')
+  await page.waitForURL('**/signin')
+  await page.getByRole('heading', { name: 'Welcome back' }).waitFor()
+  assert.equal(await page.getByRole('link', { name: 'Admin console' }).getAttribute('href'), '/_/')
+  await shot(page, '01-signin')
+
+  // Client-side validation before anything is sent.
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByText('Enter your email address.').waitFor()
+  // A wrong password is refused by the server, with a human message.
+  await page.getByLabel('Email').fill('nobody@example.com')
+  await page.getByLabel('Password', { exact: true }).fill('wrong-password')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByText('That email and password don’t match an account.').waitFor()
+  await shot(page, '02-signin-error')
+
+  await page.getByRole('link', { name: 'Create an account' }).click()
+  await page.getByRole('heading', { name: 'Create your account' }).waitFor()
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.getByText('Enter a name.').waitFor()
+  await shot(page, '03-signup-validation')
+
+  await signUp(page, 'Alice Archer', 'alice@example.com')
+  await page.getByText('Create your first workspace').waitFor()
+  await shot(page, '04-workspaces-empty')
+
+  // Create a workspace: the slug follows the name; reserved slugs are refused before sending.
+  await page.getByRole('link', { name: 'New workspace' }).first().click()
+  await page.getByLabel('Name').fill('Admin')
+  assert.equal(await page.getByLabel('Address').inputValue(), 'admin')
+  await page.getByRole('button', { name: 'Create workspace' }).click()
+  await page.getByText('That address is reserved. Pick another one.').waitFor()
+  await page.getByLabel('Name').fill('Acme Research')
+  await page.getByLabel('Address').fill('acme-research')
+  await shot(page, '05-new-workspace')
+  await page.getByRole('button', { name: 'Create workspace' }).click()
+  await page.waitForURL('**/t/acme-research')
+  await page.getByRole('heading', { name: 'Acme Research' }).waitFor()
+  await page.getByText('Coming soon to this workspace').waitFor()
+  await shot(page, '06-overview')
+
+  // Bob signs up in his own browser context.
+  const bob = await newPage()
+  await signUp(bob.page, 'Bob Baker', 'bob@example.com')
+
+  // Alice invites an unknown address (server error beside the field), then Bob as admin.
+  await page.getByRole('link', { name: 'Members' }).click()
+  await page.getByTestId('member-alice@example.com').waitFor()
+  await shot(page, '07-members-alone')
+  await page.getByRole('button', { name: 'Invite member' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Invite a member' })
+  await dialog.getByLabel('Email address').fill('nobody@example.com')
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
+  await dialog.getByText('No account uses that email address yet').waitFor()
+  await dialog.getByLabel('Email address').fill('bob@example.com')
+  await dialog.getByRole('combobox', { name: 'Role' }).click()
+  await page.getByRole('option', { name: /Admin/ }).click()
+  await shot(page, '08-invite')
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
+  await dialog.waitFor({ state: 'detached' })
+  const bobRow = page.getByTestId('member-bob@example.com')
+  await bobRow.waitFor()
+  assert.equal(await bobRow.getByRole('combobox').textContent(), 'Admin')
+  // Alice is the last owner: her role cannot be changed and she cannot leave.
+  const aliceRow = page.getByTestId('member-alice@example.com')
+  assert.equal(await aliceRow.getByRole('combobox').count(), 0)
+  assert.equal(await aliceRow.getByRole('button', { name: 'Leave workspace' }).count(), 0)
+  await shot(page, '09-members')
+
+  // Bob sees the workspace with his role.
+  await bob.page.goto('/?all')
+  const card = bob.page.getByRole('link', { name: /Acme Research/ })
+  await card.waitFor()
+  assert.match(await card.textContent(), /Admin/)
+  await card.click()
+  await bob.page.getByRole('heading', { name: 'Acme Research' }).waitFor()
+  await bob.page.getByText(/You are an\s*Admin/).waitFor()
+  await bob.page.getByRole('link', { name: 'Members' }).click()
+  // As an admin Bob cannot touch the owner.
+  const ownerRow = bob.page.getByTestId('member-alice@example.com')
+  await ownerRow.waitFor()
+  assert.equal(await ownerRow.getByRole('combobox').count(), 0)
+  assert.equal(await ownerRow.getByRole('button', { name: /Remove/ }).count(), 0)
+  await shot(bob.page, '10-members-as-admin')
+
+  // Carol, not a member, gets the not-found page.
+  const carol = await newPage()
+  await signUp(carol.page, 'Carol Chen', 'carol@example.com')
+  await carol.page.goto('/t/acme-research')
+  await carol.page.getByTestId('not-found').waitFor()
+  await carol.page.getByRole('heading', { name: 'Workspace not found' }).waitFor()
+  await shot(carol.page, '11-not-found')
+  await carol.context.close()
+
+  // Settings and account.
+  await page.getByRole('link', { name: 'Settings' }).click()
+  await page.getByRole('heading', { name: 'General' }).waitFor()
+  await page.getByRole('textbox', { name: 'Domain' }).fill('not a domain')
+  await page.getByRole('button', { name: 'Save domain' }).click()
+  await page.getByText('Enter a host name such as chat.example.com.').waitFor()
+  await page.getByRole('textbox', { name: 'Domain' }).fill('chat.acme.example')
+  await page.getByRole('button', { name: 'Save domain' }).click()
+  await page.getByText('Not verified yet').waitFor()
+  await shot(page, '12-settings')
+  await page.getByRole('button', { name: 'Delete this workspace' }).click()
+  await page.getByRole('alertdialog').waitFor()
+  await shot(page, '13-delete-confirm')
+  await page.keyboard.press('Escape')
+
+  await page.getByTestId('user-menu').click()
+  await page.getByRole('menuitem', { name: 'Account' }).click()
+  await page.getByRole('heading', { name: 'Account', exact: true }).waitFor()
+  await shot(page, '14-account')
+
+  // Sign out: back to sign in, and the workspace is behind sign-in again.
+  await page.getByTestId('user-menu').click()
+  await page.getByRole('menuitem', { name: 'Sign out' }).click()
+  await page.waitForURL('**/signin')
+  await page.goto('/t/acme-research')
+  await page.waitForURL(/\/signin\?next=%2Ft%2Facme-research$/)
+  await alice.context.close()
+
+  // The offline shell: Bob's browser has the service worker; cut the network.
+  const { page: bp, context: bc } = bob
+  await bp.goto('/t/acme-research')
+  await bp.evaluate(() => navigator.serviceWorker.ready)
+  await bp.waitForFunction(() => navigator.serviceWorker.controller !== null)
+  await bc.setOffline(true)
+  const res = await bp.reload()
+  assert.ok(res?.fromServiceWorker(), 'the offline page came from the service worker')
+  await bp.getByTestId('offline-banner').waitFor()
+  await bp.getByText('You’re offline.').waitFor()
+  await bp.getByRole('navigation', { name: 'Workspace' }).waitFor()
+  await bp.getByText('Waiting for the connection').first().waitFor()
+  await shot(bp, '15-offline')
+  await bc.close()
+})

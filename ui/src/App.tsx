@@ -1,0 +1,51 @@
+import { QueryClientProvider } from '@tanstack/react-query'
+import { lazy } from 'react'
+import { BrowserRouter, Route, Routes } from 'react-router'
+import { AppShell } from './components/shell/AppShell'
+import { Toaster } from './components/ui/Toast'
+import { queryClient } from './lib/queries'
+import { AuthLayout } from './routes/AuthLayout'
+import { GuestOnly, RequireUser } from './routes/guards'
+import { TenantLayout } from './routes/TenantLayout'
+import { NotFound } from './routes/NotFound'
+
+const SignIn = lazy(() => import('./routes/SignIn'))
+const SignUp = lazy(() => import('./routes/SignUp'))
+const Home = lazy(() => import('./routes/Home'))
+const NewTenant = lazy(() => import('./routes/NewTenant'))
+const Account = lazy(() => import('./routes/Account'))
+const Overview = lazy(() => import('./routes/Overview'))
+const Members = lazy(() => import('./routes/Members'))
+const Settings = lazy(() => import('./routes/Settings'))
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<GuestOnly />}>
+            <Route element={<AuthLayout />}>
+              <Route path="signin" element={<SignIn />} />
+              <Route path="signup" element={<SignUp />} />
+            </Route>
+          </Route>
+          <Route element={<RequireUser />}>
+            <Route element={<AppShell />}>
+              <Route index element={<Home />} />
+              <Route path="new" element={<NewTenant />} />
+              <Route path="account" element={<Account />} />
+              <Route path="t/:slug" element={<TenantLayout />}>
+                <Route index element={<Overview />} />
+                <Route path="members" element={<Members />} />
+                <Route path="settings" element={<Settings />} />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Route>
+        </Routes>
+      </BrowserRouter>
+      <Toaster />
+    </QueryClientProvider>
+  )
+}

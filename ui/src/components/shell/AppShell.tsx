@@ -1,0 +1,33 @@
+import { Suspense } from 'react'
+import { Outlet, useMatch } from 'react-router'
+import { Header } from './Header'
+import { OfflineBanner } from './OfflineBanner'
+import { PageSkeleton } from './PageSkeleton'
+import { Sidebar } from './Sidebar'
+
+/**
+ * AppShell is the signed-in frame: sidebar, header and the page. It renders
+ * at once from local state (the stored token); data fills in as it arrives.
+ */
+export function AppShell() {
+  const slug = useMatch('/t/:slug/*')?.params.slug
+  return (
+    <div className="flex h-full">
+      <a href="#main" className="sr-only z-50 rounded-lg bg-accent px-3 py-2 text-accent-fg focus:not-sr-only focus:fixed focus:top-3 focus:left-3">
+        Skip to content
+      </a>
+      <aside className="hidden w-[260px] shrink-0 border-r border-line bg-surface/70 md:block">
+        <Sidebar slug={slug} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <OfflineBanner />
+        <Header slug={slug} />
+        <main id="main" tabIndex={-1} className="flex-1 overflow-y-auto outline-none">
+          <Suspense fallback={<PageSkeleton />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  )
+}

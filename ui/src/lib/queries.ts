@@ -1,0 +1,105 @@
+import { QueryClient, onlineManager, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { api, ApiError, type Tenant } from './api'
+import type { Role } from './roles'
+
+// TanStack Query assumes online until an event says otherwise; a page
+// loaded while offline (from the service worker) must know at once.
+if (typeof navigator !== 'undefined' && 'onLine' in navigator) onlineManager.setOnline(navigator.onLine)
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      gcTime: 24 * 60 * 60_000,
+      refetchOnWindowFocus: true,
+      // Retry what may pass later (network, 5xx); never a definite answer.
+      retry: (count, err) => count < 2 && (!(err instanceof ApiError) || err.status === 0 || err.status >= 500),
+    },
+  },
+})
+
+export const keys = {
+  me: ['me'] as const,
+  tenants: ['tenants'] as const,
+  tenant: (slug: string) => ['tenant', slug] as const,
+  members: (slug: string) => ['tenant', slug, 'members'] as const,
+}
+
+export const useMe = () => useQuery({ queryKey: keys.me, queryFn: ({ signal }) => api.me(signal) })
+
+export const useTenants = () =>
+  useQuery({ queryKey: keys.tenants, queryFn: ({ signal }) => api.tenants(signal).then((r) => r.items) })
+
+export const useTenant = (slug: string) =>
+  useQuery({ queryKey: keys.tenant(slug), queryFn: ({ signal }) => api.tenant(slug, signal) })
+
+export const useMembers = (slug: string, enabled = true) =>
+  useQuery({
+    queryKey: keys.members(slug),
+    queryFn: ({ signal }) => api.members(slug, signal).then((r) => r.items),
+    enabled,
+  })
+
+export function useCreateTenant() {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: api.createTenant,
+    onSuccess: (t) => {
+      qc.setQueryData(keys.tenant(t.slug), t)
+      void qc.invalidateQueries({ queryKey: keys.tenants })
+      void qc.invalidateQueries({ queryKey: keys.me })
+    },
+  })
+}
+
+export function useUpdateTenant(slug: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (body: { name?: string; slug?: string; custom_domain?: string | null }) => api.updateTenant(slug, body),
+    onSuccess: (t: Tenant) => {
+      qc.setQueryData(keys.tenant(t.slug), t)
+      void qc.invalidateQueries({ queryKey: keys.tenants })
+      void qc.invalidateQueries({ queryKey: keys.me })
+    },
+  })
+}
+
+export function useDeleteTenant(slug: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: () => api.deleteTenant(slug),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: keys.tenant(slug) })
+      void qc.invalidateQueries({ queryKey: keys.tenants })
+      void qc.invalidateQueries({ queryKey: keys.me })
+    },
+  })
+}
+
+export function useAddMember(slug: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (body: { email: string; role: Role }) => api.addMember(slug, body),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.members(slug) }),
+  })
+}
+
+export function useUpdateMember(slug: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (v: { userId: string; role: Role }) => api.updateMember(slug, v.userId, { role: v.role }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.members(slug) })
+      void qc.invalidateQueries({ queryKey: keys.tenant(slug) })
+      void qc.invalidateQueries({ queryKey: keys.tenants })
+    },
+  })
+}
+
+export function useRemoveMember(slug: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (userId: string) => api.removeMember(slug, userId),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.members(slug) }),
+  })
+}
