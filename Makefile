@@ -3,8 +3,9 @@ GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X github.com/nyxcore/nyxcore/app/command.Version=$(VERSION)
 PACKAGES := ./...
+NPM      ?= npm
 
-.PHONY: build run test check bench clean
+.PHONY: build run test check bench clean ui-deps ui-build ui-test ui-verify
 
 ## build: a static, stripped, version-stamped binary ./nyxcore
 build:
@@ -14,9 +15,33 @@ build:
 run:
 	$(GO) run . serve
 
-## test: the whole suite; PostgreSQL and Redis are found or started by the tests
+## test: the whole suite; PostgreSQL and Redis are found or started by the tests,
+## then the web app's checks (ui-test)
 test: check
 	$(GO) test -count=1 -timeout 30m $(PACKAGES)
+	$(MAKE) ui-test
+
+## ui-deps: install the web app's npm packages when they are missing
+ui-deps:
+	@command -v $(NPM) >/dev/null || { echo "npm not found: install Node.js 20+ to build or test the web app"; exit 1; }
+	@[ -d ui/node_modules ] || (cd ui && $(NPM) ci --no-audit --no-fund)
+
+## ui-build: rebuild the web app into embed/dist (commit the result with it)
+ui-build: ui-deps
+	cd ui && $(NPM) run build
+
+## ui-test: type check, unit and component tests, the JS budget, browser tests (real binary, Chromium)
+ui-test: ui-deps
+	cd ui && $(NPM) run typecheck && $(NPM) test && $(NPM) run budget && $(NPM) run e2e
+
+## ui-verify: the committed embed/dist must equal a fresh `npm ci && npm run build`
+ui-verify:
+	cd ui && $(NPM) ci --no-audit --no-fund && $(NPM) run build
+	@if [ -n "$$(git status --porcelain --untracked-files=all -- embed/dist)" ]; then \
+	  git status --short --untracked-files=all -- embed/dist | head -20; \
+	  echo "embed/dist is stale: it differs from a fresh build of ui/. Run 'make ui-build' and commit embed/."; exit 1; \
+	fi
+	@echo "embed/dist matches a fresh build of ui/"
 
 ## check: formatting, vet and a CGO-free build
 check:
