@@ -134,7 +134,7 @@ func prepare(logf func(string, ...any)) (*artefacts, error) {
 	art := &artefacts{bin: filepath.Join(binDir, "ollama"), models: map[string]model{}}
 	if _, err := os.Stat(art.bin); err != nil {
 		start := time.Now()
-		logf("ollamatest: building ollama %s into %s (about 4 minutes cold on 2 cores)", Version, binDir)
+		logf("ollamatest: building ollama %s into %s (4–6 minutes cold on 2 cores, seconds with a warm Go build cache)", Version, binDir)
 		if err := buildOllama(root, art.bin); err != nil {
 			return nil, err
 		}

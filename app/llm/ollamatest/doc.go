@@ -47,7 +47,9 @@
 // Every Start runs its own `ollama serve` on a free 127.0.0.1 port, with a
 // temporary HOME and OLLAMA_MODELS, no OLLAMA_* variable inherited from the
 // developer's environment, OLLAMA_NUM_PARALLEL=1 and models created with
-// num_ctx 512 and num_thread 1 (more threads stall on small machines). The
-// server and its runner processes share a process group that Stop kills;
-// Run stops whatever is still running when the tests end.
+// num_ctx 512 and num_thread 1 (more threads stall on small machines). Stop
+// sends SIGTERM (serve then kills and reaps its runners) and, after a grace
+// period, SIGKILL to the whole process group; t.Cleanup stops each server
+// when its test ends and Run stops whatever is still running. Servers left
+// behind by a test binary that was killed are reaped by the next Start.
 package ollamatest

@@ -3,9 +3,12 @@
 package ollamatest
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"syscall"
 )
 
@@ -47,3 +50,43 @@ func terminate(pid int) { syscall.Kill(pid, syscall.SIGTERM) }
 
 // killGroup sends SIGKILL to every process left in the group led by pid.
 func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
+
+// ownerEnv marks every server and runner with the pid of the test process
+// that started it, so a later run can find the ones a killed test binary
+// (a go test timeout, a SIGKILL) left behind.
+const ownerEnv = "NYX_OLLAMATEST_OWNER"
+
+// reapOrphans kills the process groups of servers whose owner is gone. It
+// reads /proc, so it does nothing where there is none.
+func reapOrphans() {
+	dirs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	for _, environ := range dirs {
+		env, err := os.ReadFile(environ)
+		if err != nil {
+			continue
+		}
+		owner, ok := envValue(env, ownerEnv)
+		if !ok {
+			continue
+		}
+		ownerPID, err := strconv.Atoi(owner)
+		if err != nil || syscall.Kill(ownerPID, 0) != syscall.ESRCH {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(environ)))
+		if pgid, err := syscall.Getpgid(pid); err == nil && pgid > 1 {
+			syscall.Kill(-pgid, syscall.SIGKILL)
+		}
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+// envValue finds key in a NUL-separated environment block.
+func envValue(env []byte, key string) (string, bool) {
+	for _, kv := range bytes.Split(env, []byte{0}) {
+		if k, v, ok := bytes.Cut(kv, []byte("=")); ok && string(k) == key {
+			return string(v), true
+		}
+	}
+	return "", false
+}

@@ -100,10 +100,13 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
+var reapOnce sync.Once
+
 func startable(t testing.TB) (*artefacts, error) {
 	if err := supported(); err != nil {
 		return nil, err
 	}
+	reapOnce.Do(reapOrphans)
 	return prepareOnce(t.Logf)
 }
 
@@ -203,7 +206,9 @@ func (s *Server) launchLocked() error {
 	if err != nil {
 		return fmt.Errorf("ollamatest: %w", err)
 	}
-	defer logf.Close() // the child holds its own descriptor
+	// An *os.File, not a pipe: Wait must return when serve exits, not when
+	// the runners that inherit the descriptor do.
+	defer logf.Close()
 	cmd := exec.Command(s.bin, "serve")
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = s.dir, s.env(), logf, logf
 	ownProcessGroup(cmd)
@@ -224,7 +229,8 @@ func (s *Server) launchLocked() error {
 }
 
 // env is the server's environment: the test's, minus HOME, GIN_MODE and
-// every OLLAMA_* setting a developer may have exported, plus ours.
+// every OLLAMA_* setting a developer may have exported, plus ours and the
+// owner mark reapOrphans looks for.
 func (s *Server) env() []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -241,6 +247,7 @@ func (s *Server) env() []string {
 		"OLLAMA_NO_CLOUD=1",
 		"OLLAMA_NUM_PARALLEL=1",
 		"GIN_MODE=release",
+		ownerEnv+"="+strconv.Itoa(os.Getpid()),
 	)
 }
 
