@@ -5,13 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	sdk "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/packages/ssestream"
@@ -119,88 +114,3 @@ func fromStreamError(se *ssestream.StreamError) *llm.Error {
 	}
 	return &llm.Error{Kind: llm.KindBadResponse, Message: msg}
 }
-
-// fromTransport maps failures below HTTP. Errors from sending the request
-// come wrapped in *url.Error (refused, DNS, TLS, timeouts); anything else
-// happened while reading an accepted stream: a cut connection or bytes
-// that are not the API's format.
-func fromTransport(err error, host string) *llm.Error {
-	var ue *url.Error
-	var ne net.Error
-	switch {
-	case errors.As(err, &ue):
-		return &llm.Error{Kind: llm.KindUnavailable, Message: fmt.Sprintf("could not reach %s: %s", host, netReason(err))}
-	case errors.As(err, &ne) && ne.Timeout():
-		return &llm.Error{Kind: llm.KindUnavailable, Message: fmt.Sprintf("%s stopped answering: timeout", host)}
-	case isCut(err):
-		return &llm.Error{Kind: llm.KindBadResponse, Message: "stream ended early: the connection was closed"}
-	}
-	return &llm.Error{Kind: llm.KindBadResponse, Message: "the server sent a malformed response"}
-}
-
-func isCut(err error) bool {
-	var ne *net.OpError
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne)
-}
-
-func netReason(err error) string {
-	var dns *net.DNSError
-	var ne net.Error
-	switch {
-	case errors.As(err, &dns):
-		return "host not found"
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case strings.Contains(err.Error(), "connection refused"):
-		return "connection refused"
-	case strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:"):
-		return "TLS handshake failed"
-	}
-	return "network error"
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date) or OpenAI's
-// retry-after-ms.
-func retryAfter(resp *http.Response) time.Duration {
-	if resp == nil {
-		return 0
-	}
-	if ms, err := strconv.ParseFloat(resp.Header.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
-		return time.Duration(ms * float64(time.Millisecond))
-	}
-	v := resp.Header.Get("Retry-After")
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
-		return time.Duration(s * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
-}
-
-// clip keeps a provider message short enough for a toast.
-func clip(s string) string {
-	const limit = 300
-	if r := []rune(s); len(r) > limit {
-		return string(r[:limit]) + "…"
-	}
-	return s
-}
-
-func scrub(s, key string) string {
-	if key == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, key, "[redacted]")
-}
-
-// redacted is the cause kept for logs, with the key scrubbed from its
-// text. It holds the scrubbed text, not the key, so that printing it with
-// %#v reveals nothing either.
-type redacted struct {
-	err  error
-	text string
-}
-
-func (r redacted) Error() string { return r.text }
-func (r redacted) Unwrap() error { return r.err }

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	sdk "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
@@ -101,18 +100,6 @@ func (p *Provider) Models(ctx context.Context) ([]llm.Model, error) {
 func (p *Provider) Health(ctx context.Context) error {
 	_, err := p.Models(ctx)
 	return err
-}
-
-// defaultClient bounds the wait for response headers but sets no overall
-// timeout, since a stream may rightly run for minutes; the caller's context
-// bounds the whole chat.
-func defaultClient() *http.Client {
-	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = t.Clone()
-		t.ResponseHeaderTimeout = 2 * time.Minute
-		return &http.Client{Transport: t}
-	}
-	return &http.Client{}
 }
 
 // String names the endpoint. With GoString it keeps the key out of logs

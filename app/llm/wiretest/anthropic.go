@@ -12,13 +12,14 @@ import (
 // AnthropicServer speaks Anthropic's Messages API: POST {prefix}/v1/messages
 // streaming message_start … message_stop events and GET {prefix}/v1/models
 // with after_id paging. It enforces API version 2026-10-21 rules: sampling
-// parameters are refused. Set Models and PageSize before the first request.
+// parameters are refused. Set Models and MaxPageSize before the first
+// request.
 type AnthropicServer struct {
 	*Server
 	Models []Model
-	// PageSize is the default page length of GET /v1/models (20, as the
-	// API's default limit).
-	PageSize int
+	// MaxPageSize caps the limit of GET /v1/models (1000, as the API does);
+	// without a limit a page has 20 models.
+	MaxPageSize int
 }
 
 // AnthropicVersions are the anthropic-version values the server accepts.
@@ -28,7 +29,7 @@ var AnthropicVersions = []string{"2023-06-01", "2026-10-21"}
 // context) and claude-tiny (64 tokens).
 func NewAnthropic(t testing.TB, opts ...Option) *AnthropicServer {
 	t.Helper()
-	a := &AnthropicServer{PageSize: 20, Models: []Model{{ID: "claude-test", ContextLength: 200000}, {ID: "claude-tiny", ContextLength: 64}}}
+	a := &AnthropicServer{MaxPageSize: 1000, Models: []Model{{ID: "claude-test", ContextLength: 200000}, {ID: "claude-tiny", ContextLength: 64}}}
 	a.Server = newServer(t, func(_ *Server, w http.ResponseWriter, r *http.Request, req Request) { a.route(w, r, req) }, opts)
 	return a
 }
@@ -52,8 +53,8 @@ func (a *AnthropicServer) route(w http.ResponseWriter, r *http.Request, req Requ
 // when both are present the API uses x-api-key.
 func (a *AnthropicServer) auth(r *http.Request) *Failure {
 	key := r.Header.Get("X-Api-Key")
-	if key == "" {
-		key, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && key == "" {
+		key = strings.TrimSpace(bearer)
 	}
 	switch {
 	case key == "":
@@ -155,10 +156,11 @@ func (a *AnthropicServer) frames(req Request, sc Script, prompt int) stream {
 }
 
 func (a *AnthropicServer) models(w http.ResponseWriter, req Request) {
-	limit := a.PageSize
+	limit := 20
 	if l, err := strconv.Atoi(req.Query.Get("limit")); err == nil && l > 0 {
 		limit = l
 	}
+	limit = min(limit, a.MaxPageSize)
 	start := 0
 	if after := req.Query.Get("after_id"); after != "" {
 		start = slices.IndexFunc(a.Models, func(m Model) bool { return m.ID == after }) + 1
