@@ -2,7 +2,11 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { startSession } from './lib/session'
+import { persistQueries } from './lib/persist'
+import { queryClient } from './lib/queries'
 import './app.css'
+
+persistQueries(queryClient)
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
