@@ -99,7 +99,11 @@ type redacted struct {
 }
 
 func (r redacted) Error() string { return r.text }
-func (r redacted) Unwrap() error { return r.err }
+
+// GoString keeps %#v from printing the cause's fields, which may hold
+// what the server echoed.
+func (r redacted) GoString() string { return "redacted(" + strconv.Quote(r.text) + ")" }
+func (r redacted) Unwrap() error    { return r.err }
 
 // defaultClient bounds the wait for response headers but sets no overall
 // timeout, since a stream may rightly run for minutes; the caller's context
