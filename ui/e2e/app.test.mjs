@@ -11,6 +11,7 @@ mkdirSync(artifacts, { recursive: true })
 
 let server
 let browser
+const pageErrors = []
 const password = 'correct-horse-42'
 
 before(async () => {
@@ -37,7 +38,7 @@ async function newPage() {
   const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
   const page = await context.newPage()
   page.setDefaultTimeout(15_000)
-  page.on('pageerror', (err) => console.error('page error:', err))
+  page.on('pageerror', (err) => pageErrors.push(String(err)))
   return { context, page }
 }
 
@@ -206,4 +207,6 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await bp.getByTestId('member-bob@example.com').waitFor()
   await shot(bp, '15-offline')
   await bc.close()
+
+  assert.deepEqual(pageErrors, [], 'uncaught errors in the pages')
 })

@@ -5,7 +5,7 @@ import { errorCodes, isErrorCode, messageFor } from './errors'
 import { ApiError, request } from './api'
 
 // The server's codes, read from its source so a new code without a message
-// fails here (app/server: newError/fieldError calls).
+// fails here (app/server: newError/fieldError calls and code assignments).
 function serverCodes(): string[] {
   const dir = join(import.meta.dirname, '../../../app/server')
   const codes = new Set<string>()
@@ -13,6 +13,8 @@ function serverCodes(): string[] {
     if (!f.endsWith('.go') || f.endsWith('_test.go')) continue
     const src = readFileSync(join(dir, f), 'utf8')
     for (const m of src.matchAll(/(?:newError|fieldError)\(\s*(?:http\.\w+|\d+)\s*,\s*"([a-z_]+)"/g)) codes.add(m[1] as string)
+    // codes assigned before an apiError literal (llm_errors.go): code = "x", or status, code = s, "x"
+    for (const m of src.matchAll(/\bcode\s*:?=\s*(?:[^"\n]*,\s*)?"([a-z_]+)"/g)) codes.add(m[1] as string)
   }
   return [...codes].sort()
 }

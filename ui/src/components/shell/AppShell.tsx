@@ -1,5 +1,5 @@
-import { Suspense } from 'react'
-import { Outlet, useMatch } from 'react-router'
+import { Suspense, useEffect, useRef } from 'react'
+import { Outlet, useLocation, useMatch } from 'react-router'
 import { Header } from './Header'
 import { OfflineBanner } from './OfflineBanner'
 import { PageSkeleton } from './PageSkeleton'
@@ -11,6 +11,12 @@ import { Sidebar } from './Sidebar'
  */
 export function AppShell() {
   const slug = useMatch('/t/:slug/*')?.params.slug
+  const { pathname } = useLocation()
+  const main = useRef<HTMLElement>(null)
+  // A new page starts at its top (the page scrolls inside <main>, not the window).
+  useEffect(() => {
+    main.current?.scrollTo(0, 0)
+  }, [pathname])
   return (
     <div className="flex h-full">
       <a href="#main" className="sr-only z-50 rounded-lg bg-accent px-3 py-2 text-accent-fg focus:not-sr-only focus:fixed focus:top-3 focus:left-3">
@@ -22,7 +28,7 @@ export function AppShell() {
       <div className="flex min-w-0 flex-1 flex-col">
         <OfflineBanner />
         <Header slug={slug} />
-        <main id="main" tabIndex={-1} className="flex-1 overflow-y-auto outline-none">
+        <main ref={main} id="main" tabIndex={-1} className="flex-1 overflow-y-auto outline-none">
           <Suspense fallback={<PageSkeleton />}>
             <Outlet />
           </Suspense>

@@ -35,11 +35,13 @@ export function Dialog({
             <D.Description className="sr-only">{title}</D.Description>
           )}
           <div className="mt-5">{children}</div>
-          <D.Close asChild>
-            <Button variant="ghost" size="icon" className="absolute top-4 right-4" aria-label="Close">
-              <X className="h-4 w-4" />
-            </Button>
-          </D.Close>
+          <span className="absolute top-4 right-4">
+            <D.Close asChild>
+              <Button variant="ghost" size="icon" aria-label="Close">
+                <X className="h-4 w-4" />
+              </Button>
+            </D.Close>
+          </span>
         </D.Content>
       </D.Portal>
     </D.Root>
