@@ -323,3 +323,20 @@ func TestNewRefusesBadURLs(t *testing.T) {
 		t.Fatalf("default = %+v, %v", p, err)
 	}
 }
+
+func TestEnvironmentIsIgnored(t *testing.T) {
+	srv := wiretest.NewOpenAI(t)
+	t.Setenv("OPENAI_API_KEY", srv.Key())
+	t.Setenv("OPENAI_ADMIN_KEY", srv.Key())
+	t.Setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+	t.Setenv("OPENAI_ORG_ID", "org-host")
+	t.Setenv("OPENAI_CUSTOM_HEADERS", "X-Host-Secret: leak")
+	p := newProvider(t, srv.URL(), "sk-tenant-key")
+	if err := p.Health(context.Background()); !errors.Is(err, llm.ErrAuth) {
+		t.Fatalf("err = %v: the host's key was used", err)
+	}
+	h := srv.Last().Header
+	if h.Get("Authorization") != "Bearer sk-tenant-key" || h.Get("OpenAI-Organization") != "" || h.Get("X-Host-Secret") != "" {
+		t.Fatalf("headers = %v", h)
+	}
+}
