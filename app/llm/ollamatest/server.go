@@ -235,7 +235,7 @@ func (s *Server) env() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if k == "HOME" || k == "GIN_MODE" || strings.HasPrefix(k, "OLLAMA_") {
+		if k == "HOME" || k == "GIN_MODE" || k == ownerEnv || strings.HasPrefix(k, "OLLAMA_") {
 			continue
 		}
 		env = append(env, kv)
