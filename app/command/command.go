@@ -64,6 +64,7 @@ func Run(cfg *config.Config, flags *pflag.FlagSet) int {
 		newDB(cfg, record),
 		record(newDoctor(pb, cfg)),
 		record(newVersion()),
+		newKeys(cfg, pb.DataDir, record),
 		cmd.NewSuperuserCommand(pb),
 	)
 	if err := pb.Execute(); err != nil {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/kv"
+	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/server"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/store/postgres"
@@ -26,13 +29,26 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		st.Close()
 		return server.Deps{}, nil, err
 	}
+	secrets, err := openKeys(ctx, cfg, dataDir, st)
+	if err != nil {
+		st.Close()
+		return server.Deps{}, nil, err
+	}
 	k, err := kv.Open(ctx, cfg.Redis.URL)
 	if err != nil {
 		st.Close()
 		return server.Deps{}, nil, err
 	}
-	closeAll := func() { k.Close(); st.Close() }
-	return server.Deps{Config: cfg, Store: st, KV: k}, closeAll, nil
+	builtin := ""
+	if cfg.Mode() == config.ModeEmbedded {
+		builtin = cfg.Ollama.Host
+	}
+	reg := registry.New(registry.Options{Keyring: secrets.ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax})
+	bg, stop := context.WithCancel(context.Background())
+	go reg.Run(bg, 15*time.Second)
+	go secrets.reloadEvery(bg, time.Minute, func(msg string, args ...any) { slog.Warn(msg, args...) })
+	closeAll := func() { stop(); k.Close(); st.Close() }
+	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg}, closeAll, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {

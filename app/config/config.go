@@ -34,6 +34,7 @@ const (
 // Config is every setting of a nyxCore process.
 type Config struct {
 	File       string   `mapstructure:"config"`
+	MasterKey  string   `mapstructure:"master_key"`
 	Dir        string   `mapstructure:"dir"`
 	HTTP       string   `mapstructure:"http"`
 	BaseDomain string   `mapstructure:"base_domain"`
@@ -65,7 +66,8 @@ type Auth struct {
 
 // Ollama locates the default local model server.
 type Ollama struct {
-	Host string `mapstructure:"host"`
+	Host      string `mapstructure:"host"`
+	NumCtxMax int    `mapstructure:"num_ctx_max"`
 }
 
 // API tunes the JSON API.
@@ -185,6 +187,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Database.MaxConns < 1 {
 		errs = append(errs, fmt.Errorf("database.max_conns (NYX_DATABASE_MAX_CONNS) must be at least 1"))
+	}
+	if c.Ollama.NumCtxMax < 256 {
+		errs = append(errs, fmt.Errorf("ollama.num_ctx_max (NYX_OLLAMA_NUM_CTX_MAX) must be at least 256"))
 	}
 	if c.API.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("api.max_body_bytes (NYX_API_MAX_BODY_BYTES) must be at least 1024"))

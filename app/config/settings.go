@@ -45,7 +45,9 @@ var Settings = []Setting{
 	{Key: "database.max_conns", Help: "PostgreSQL pool size", def: constant("20")},
 	{Key: "redis.url", Help: "Redis URL for limits (empty: in-process, no port)", Secret: true},
 	{Key: "auth.signup", Help: "password sign-up: auto (open when embedded, closed in production), open, closed", def: constant(SignupAuto)},
+	{Key: "master_key", Help: "master key (32 bytes, base64 or hex) that wraps the keys encrypting stored secrets; embedded mode generates one in the data dir", Secret: true},
 	{Key: "ollama.host", Help: "default Ollama server", def: ollamaDefault},
+	{Key: "ollama.num_ctx_max", Help: "largest context window (num_ctx) requested from Ollama", def: constant("8192")},
 	{Key: "api.max_body_bytes", Help: "largest accepted JSON request body", def: constant("1048576")},
 }
 

@@ -21,6 +21,8 @@ import (
 
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/kv"
+	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/secret"
 	"github.com/nyxcore/nyxcore/app/server"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/store/pgtest"
@@ -85,6 +87,11 @@ type env struct {
 var cast = []string{"alice", "bob", "carol", "dan", "eve", "frank"}
 
 func newEnv(t *testing.T, open func(t *testing.T) store.Store) *env {
+	return newEnvWith(t, open, "http://127.0.0.1:1")
+}
+
+// newEnvWith is newEnv whose built-in local Ollama is builtinOllama.
+func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string) *env {
 	t.Helper()
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err != nil {
@@ -106,7 +113,7 @@ func newEnv(t *testing.T, open func(t *testing.T) store.Store) *env {
 		t.Fatal(err)
 	}
 	hooks.Register(app, st)
-	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k})
+	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: newRegistry(t, builtinOllama)})
 	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{}}
 	e.serve()
 	e.populate()
@@ -277,4 +284,16 @@ func dropRole(adminURL, role string) {
 	name := pgx.Identifier{role}.Sanitize()
 	conn.Exec(ctx, "DROP OWNED BY "+name)
 	conn.Exec(ctx, "DROP ROLE "+name)
+}
+
+func newRegistry(t *testing.T, builtin string) *registry.Registry {
+	key, err := secret.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := secret.NewKeyring(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return registry.New(registry.Options{Keyring: ring, BuiltinOllama: builtin, NumCtxMax: 512})
 }

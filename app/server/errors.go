@@ -31,20 +31,25 @@ func fieldError(status int, code, field, message string) *apiError {
 }
 
 var (
-	errAuthRequired   = newError(http.StatusUnauthorized, "auth_required", "Sign in: the request has no valid, unexpired user token.")
-	errUserRequired   = newError(http.StatusForbidden, "user_required", "This API acts for a user; superuser tokens manage the server in the admin console.")
-	errTenantNotFound = newError(http.StatusNotFound, "tenant_not_found", "No such tenant, or you are not a member of it.")
-	errNoTenant       = newError(http.StatusBadRequest, "tenant_required", "Name a tenant in the path, the host or the X-Nyx-Tenant header.")
-	errForbidden      = newError(http.StatusForbidden, "forbidden", "Your role in this tenant does not allow this.")
-	errNotFound       = newError(http.StatusNotFound, "not_found", "No such API endpoint.")
-	errMemberNotFound = newError(http.StatusNotFound, "member_not_found", "That user is not a member of this tenant.")
-	errUserNotFound   = fieldError(http.StatusNotFound, "user_not_found", "email", "No account uses that email address; they must sign up first.")
-	errLastOwner      = newError(http.StatusConflict, "last_owner", "A tenant needs at least one owner: make someone else owner first.")
-	errAlreadyMember  = fieldError(http.StatusConflict, "already_member", "email", "That user is already a member.")
-	errSlugTaken      = fieldError(http.StatusConflict, "slug_taken", "slug", "Another tenant already uses that slug.")
-	errDomainTaken    = fieldError(http.StatusConflict, "domain_taken", "custom_domain", "Another tenant already uses that domain.")
-	errGrantOwner     = fieldError(http.StatusForbidden, "cannot_grant_owner", "role", "Only owners can make someone an owner.")
-	errUnavailable    = newError(http.StatusServiceUnavailable, "unavailable", "The data store is unavailable; try again shortly.")
+	errAuthRequired     = newError(http.StatusUnauthorized, "auth_required", "Sign in: the request has no valid, unexpired user token.")
+	errUserRequired     = newError(http.StatusForbidden, "user_required", "This API acts for a user; superuser tokens manage the server in the admin console.")
+	errTenantNotFound   = newError(http.StatusNotFound, "tenant_not_found", "No such tenant, or you are not a member of it.")
+	errNoTenant         = newError(http.StatusBadRequest, "tenant_required", "Name a tenant in the path, the host or the X-Nyx-Tenant header.")
+	errForbidden        = newError(http.StatusForbidden, "forbidden", "Your role in this tenant does not allow this.")
+	errNotFound         = newError(http.StatusNotFound, "not_found", "No such API endpoint.")
+	errMemberNotFound   = newError(http.StatusNotFound, "member_not_found", "That user is not a member of this tenant.")
+	errUserNotFound     = fieldError(http.StatusNotFound, "user_not_found", "email", "No account uses that email address; they must sign up first.")
+	errLastOwner        = newError(http.StatusConflict, "last_owner", "A tenant needs at least one owner: make someone else owner first.")
+	errAlreadyMember    = fieldError(http.StatusConflict, "already_member", "email", "That user is already a member.")
+	errSlugTaken        = fieldError(http.StatusConflict, "slug_taken", "slug", "Another tenant already uses that slug.")
+	errDomainTaken      = fieldError(http.StatusConflict, "domain_taken", "custom_domain", "Another tenant already uses that domain.")
+	errGrantOwner       = fieldError(http.StatusForbidden, "cannot_grant_owner", "role", "Only owners can make someone an owner.")
+	errUnavailable      = newError(http.StatusServiceUnavailable, "unavailable", "The data store is unavailable; try again shortly.")
+	errProviderNotFound = newError(http.StatusNotFound, "provider_not_found", "No such provider in this tenant.")
+	errPersonaNotFound  = newError(http.StatusNotFound, "persona_not_found", "No such persona in this tenant.")
+	errProviderInUse    = newError(http.StatusConflict, "provider_in_use", "Personas still use this provider: point them elsewhere first.")
+	errNameTaken        = fieldError(http.StatusConflict, "name_taken", "name", "Another one in this tenant already has that name.")
+	errBuiltin          = newError(http.StatusBadRequest, "builtin_provider", "The built-in local Ollama is part of the server; configure it with NYX_OLLAMA_HOST.")
 )
 
 // fail writes err as the JSON error body; unknown errors become a logged
@@ -52,7 +57,9 @@ var (
 func (a *api) fail(e *core.RequestEvent, err error) error {
 	var ae *apiError
 	if !errors.As(err, &ae) {
-		ae = a.mapError(e, err)
+		if ae = llmError(err); ae == nil {
+			ae = a.mapError(e, err)
+		}
 	}
 	return e.JSON(ae.Status, ae)
 }
@@ -67,6 +74,10 @@ func (a *api) mapError(e *core.RequestEvent, err error) *apiError {
 		return errAlreadyMember
 	case errors.Is(err, store.ErrLastOwner):
 		return errLastOwner
+	case errors.Is(err, store.ErrNameTaken):
+		return errNameTaken
+	case errors.Is(err, store.ErrInUse):
+		return errProviderInUse
 	case errors.Is(err, tenant.ErrUnknownTenant):
 		return errTenantNotFound
 	case errors.Is(err, tenant.ErrNoTenant):

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/kv"
+	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/tenant"
 )
@@ -18,6 +19,8 @@ type Deps struct {
 	Config *config.Config
 	Store  store.Store
 	KV     *kv.Client
+	// Registry opens the tenant's model providers.
+	Registry *registry.Registry
 }
 
 // api holds the dependencies of every handler.
@@ -60,6 +63,21 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.POST("/members", a.addMember).BindFunc(requireRole(tenant.RoleAdmin))
 	t.PATCH("/members/{userId}", a.updateMember).BindFunc(requireRole(tenant.RoleAdmin))
 	t.DELETE("/members/{userId}", a.removeMember) // members may remove themselves: checked inside
+
+	t.GET("/providers", a.listProviders).BindFunc(requireRole(tenant.RoleViewer))
+	t.POST("/providers", a.createProvider).BindFunc(requireRole(tenant.RoleAdmin))
+	t.PATCH("/providers/{id}", a.updateProvider).BindFunc(requireRole(tenant.RoleAdmin))
+	t.DELETE("/providers/{id}", a.deleteProvider).BindFunc(requireRole(tenant.RoleAdmin))
+	t.POST("/providers/{id}/test", a.testProvider).BindFunc(requireRole(tenant.RoleAdmin))
+	t.GET("/models", a.listModels).BindFunc(requireRole(tenant.RoleViewer))
+	t.POST("/models/pull", a.pullModel).BindFunc(requireRole(tenant.RoleAdmin))
+	t.DELETE("/models", a.deleteModel).BindFunc(requireRole(tenant.RoleAdmin))
+	t.GET("/personas", a.listPersonas).BindFunc(requireRole(tenant.RoleViewer))
+	t.POST("/personas", a.createPersona).BindFunc(requireRole(tenant.RoleMember))
+	t.GET("/personas/{id}", a.getPersona).BindFunc(requireRole(tenant.RoleViewer))
+	t.PATCH("/personas/{id}", a.updatePersona).BindFunc(requireRole(tenant.RoleMember))
+	t.DELETE("/personas/{id}", a.deletePersona).BindFunc(requireRole(tenant.RoleMember))
+	t.POST("/personas/{id}/try", a.tryPersona).BindFunc(requireRole(tenant.RoleMember))
 
 	// Unknown API paths answer JSON 404, never the web app. Methods are
 	// spelled out: a method-less pattern would conflict with GET /{path...}.

@@ -1,0 +1,179 @@
+// Package registry turns a tenant's stored provider configurations into
+// live llm.Providers: it opens sealed API keys, shares one Ollama host
+// client (and its background health checks) across tenants that use the
+// same server, routes Ollama chats across the tenant's hosts, and adds the
+// built-in local Ollama in embedded mode.
+package registry
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nyxcore/nyxcore/app/llm"
+	"github.com/nyxcore/nyxcore/app/llm/anthropic"
+	"github.com/nyxcore/nyxcore/app/llm/google"
+	"github.com/nyxcore/nyxcore/app/llm/ollama"
+	"github.com/nyxcore/nyxcore/app/llm/openai"
+	"github.com/nyxcore/nyxcore/app/secret"
+	"github.com/nyxcore/nyxcore/app/store"
+)
+
+// BuiltinID is the provider id of the local Ollama every tenant gets in
+// embedded mode without configuring anything.
+const BuiltinID = "local-ollama"
+
+// Options configure a Registry.
+type Options struct {
+	Keyring *secret.Keyring
+	// BuiltinOllama is the local Ollama URL offered to every tenant; empty
+	// offers none (production, where admins add hosts explicitly).
+	BuiltinOllama string
+	NumCtxMax     int
+}
+
+// Registry is safe for concurrent use.
+type Registry struct {
+	opts    Options
+	checker *ollama.Checker
+
+	mu     sync.Mutex
+	hosts  map[string]*ollama.Host
+	clouds map[string]cloud
+}
+
+// cloud is an opened cloud provider, valid while its row is unchanged.
+type cloud struct {
+	updated time.Time
+	p       llm.Provider
+}
+
+// New returns a Registry.
+func New(opts Options) *Registry {
+	return &Registry{opts: opts, checker: ollama.NewChecker(), hosts: map[string]*ollama.Host{}, clouds: map[string]cloud{}}
+}
+
+// Run checks Ollama hosts in the background until ctx ends.
+func (r *Registry) Run(ctx context.Context, interval time.Duration) { r.checker.Run(ctx, interval) }
+
+// KeyAD binds a provider's sealed API key to its tenant and row.
+func KeyAD(tenantID, providerID string) secret.AD {
+	return secret.AD{Tenant: tenantID, Purpose: "provider:" + providerID + ":api_key"}
+}
+
+// SealKey encrypts a provider's API key for storage.
+func (r *Registry) SealKey(tenantID, providerID, key string) (string, error) {
+	return r.opts.Keyring.Seal([]byte(key), KeyAD(tenantID, providerID))
+}
+
+// WithBuiltin returns rows with the built-in local Ollama first, when this
+// server offers one.
+func (r *Registry) WithBuiltin(tenantID string, rows []store.Provider) []store.Provider {
+	if r.opts.BuiltinOllama == "" {
+		return rows
+	}
+	b := store.Provider{ID: BuiltinID, TenantID: tenantID, Kind: llm.KindOllama, Name: "Local Ollama",
+		BaseURL: r.opts.BuiltinOllama, Enabled: true}
+	return append([]store.Provider{b}, rows...)
+}
+
+// Open returns the live provider for a row.
+func (r *Registry) Open(p store.Provider) (llm.Provider, error) {
+	if p.Kind == llm.KindOllama {
+		return r.host(p.BaseURL)
+	}
+	r.mu.Lock()
+	c, ok := r.clouds[p.TenantID+"/"+p.ID]
+	r.mu.Unlock()
+	if ok && c.updated.Equal(p.UpdatedAt) {
+		return c.p, nil
+	}
+	prov, err := r.openCloud(p)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.clouds[p.TenantID+"/"+p.ID] = cloud{updated: p.UpdatedAt, p: prov}
+	r.mu.Unlock()
+	return prov, nil
+}
+
+func (r *Registry) openCloud(p store.Provider) (llm.Provider, error) {
+	key := ""
+	if p.APIKey != "" {
+		clear, err := r.opts.Keyring.Open(p.APIKey, KeyAD(p.TenantID, p.ID))
+		if err != nil {
+			return nil, llm.Errorf(llm.KindAuth, p.Kind, err, "the stored key of provider %q cannot be opened; set it again", p.Name)
+		}
+		key = string(clear)
+	}
+	switch p.Kind {
+	case llm.KindOpenAI:
+		return openai.New(openai.Config{BaseURL: p.BaseURL, APIKey: key})
+	case llm.KindAnthropic:
+		return anthropic.New(anthropic.Config{BaseURL: p.BaseURL, APIKey: key})
+	case llm.KindGoogle:
+		return google.New(google.Config{BaseURL: p.BaseURL, APIKey: key})
+	}
+	return nil, llm.Errorf(llm.KindInvalid, p.Kind, nil, "unknown provider kind %q", p.Kind)
+}
+
+// host returns the shared client of an Ollama server, watched by the
+// background checker.
+func (r *Registry) host(base string) (*ollama.Host, error) {
+	u, err := ollama.ParseURL(base)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if h, ok := r.hosts[u.String()]; ok {
+		return h, nil
+	}
+	h, err := ollama.NewHost(u.String(), ollama.Options{NumCtxMax: r.opts.NumCtxMax})
+	if err != nil {
+		return nil, err
+	}
+	r.hosts[u.String()] = h
+	r.checker.Watch(h)
+	return h, nil
+}
+
+// Chat runs req through provider providerID of rows (the tenant's
+// providers, built-in included). Ollama chats may be served by any of the
+// tenant's enabled Ollama hosts that has the model, preferring the named one.
+func (r *Registry) Chat(ctx context.Context, rows []store.Provider, providerID string, req llm.ChatRequest, onDelta func(string) error) (llm.Usage, error) {
+	var target *store.Provider
+	for i := range rows {
+		if rows[i].ID == providerID {
+			target = &rows[i]
+		}
+	}
+	if target == nil || !target.Enabled {
+		return llm.Usage{}, llm.Errorf(llm.KindInvalid, "", nil, "the provider is missing or disabled")
+	}
+	if target.Kind != llm.KindOllama {
+		p, err := r.Open(*target)
+		if err != nil {
+			return llm.Usage{}, err
+		}
+		return p.Chat(ctx, req, onDelta)
+	}
+	preferred, err := r.host(target.BaseURL)
+	if err != nil {
+		return llm.Usage{}, err
+	}
+	hosts := []*ollama.Host{preferred}
+	for _, row := range rows {
+		if row.Kind == llm.KindOllama && row.Enabled && row.ID != providerID {
+			if h, err := r.host(row.BaseURL); err == nil && h != preferred {
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	return ollama.Chat(ctx, hosts, preferred.URL(), req, onDelta)
+}
+
+// String names the registry in logs.
+func (r *Registry) String() string { return fmt.Sprintf("registry(%d ollama hosts)", len(r.hosts)) }

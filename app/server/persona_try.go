@@ -1,0 +1,55 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/nyxcore/nyxcore/app/llm"
+)
+
+type tryBody struct {
+	Message string `json:"message"`
+}
+
+// tryPersona answers POST /api/nyx/tenants/{tenant}/personas/{id}/try
+// (member): the persona answers one message, streamed as SSE "delta"
+// events, then "done" with the usage, or "error". Nothing is stored.
+func (a *api) tryPersona(e *core.RequestEvent) error {
+	var body tryBody
+	if err := a.decode(e, &body); err != nil {
+		return a.fail(e, err)
+	}
+	msg := strings.TrimSpace(body.Message)
+	if msg == "" || len(msg) > 32<<10 {
+		return a.fail(e, fieldError(http.StatusBadRequest, "invalid_field", "message", "Write a message of up to 32 KiB."))
+	}
+	p, err := a.persona(e)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	rows, err := a.tenantProviders(e)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	_, opts, _ := validOptions(p.Options) // stored options were validated on write
+	opts.Temperature = p.Temperature
+	req := llm.ChatRequest{Model: p.Model, Options: opts}
+	if p.SystemPrompt != "" {
+		req.Messages = append(req.Messages, llm.Message{Role: llm.RoleSystem, Content: p.SystemPrompt})
+	}
+	req.Messages = append(req.Messages, llm.Message{Role: llm.RoleUser, Content: msg})
+	s := startSSE(e)
+	usage, err := a.Registry.Chat(e.Request.Context(), rows, p.ProviderID, req, func(text string) error {
+		return s.send("delta", map[string]string{"text": text})
+	})
+	if err != nil {
+		if ae := llmError(err); ae != nil {
+			s.send("error", ae) //nolint:errcheck // best effort: the client may be gone
+		}
+		return nil
+	}
+	s.send("done", map[string]any{"usage": usage, "tokens_per_second": usage.TokensPerSecond()}) //nolint:errcheck // as above
+	return nil
+}

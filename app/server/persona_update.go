@@ -1,0 +1,102 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/nyxcore/nyxcore/app/store"
+)
+
+type updatePersonaBody struct {
+	Name         *string         `json:"name"`
+	Avatar       *string         `json:"avatar"`
+	Color        *string         `json:"color"`
+	ProviderID   *string         `json:"provider_id"`
+	Model        *string         `json:"model"`
+	SystemPrompt *string         `json:"system_prompt"`
+	Temperature  optFloat        `json:"temperature"` // null clears it
+	Options      json.RawMessage `json:"options"`
+}
+
+// optFloat tells an absent number from null.
+type optFloat struct {
+	Set   bool
+	Value *float64
+}
+
+// UnmarshalJSON records that the field was present.
+func (o *optFloat) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	return json.Unmarshal(b, &o.Value)
+}
+
+// updatePersona answers PATCH /api/nyx/tenants/{tenant}/personas/{id} (member).
+func (a *api) updatePersona(e *core.RequestEvent) error {
+	var body updatePersonaBody
+	if err := a.decode(e, &body); err != nil {
+		return a.fail(e, err)
+	}
+	if _, err := a.persona(e); err != nil {
+		return a.fail(e, err)
+	}
+	u, err := a.personaUpdate(e, body)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	p, err := a.Store.UpdatePersona(e.Request.Context(), tenantID(e), e.Request.PathValue("id"), u)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	return e.JSON(http.StatusOK, viewPersona(p))
+}
+
+func (a *api) personaUpdate(e *core.RequestEvent, b updatePersonaBody) (store.UpdatePersona, error) {
+	var u store.UpdatePersona
+	if b.Name != nil {
+		name, err := validName("name", *b.Name)
+		if err != nil {
+			return u, err
+		}
+		u.Name = &name
+	}
+	if b.Model != nil {
+		model, err := validModelName(*b.Model)
+		if err != nil {
+			return u, err
+		}
+		u.Model = &model
+	}
+	if b.ProviderID != nil {
+		if err := a.personaProvider(e, *b.ProviderID); err != nil {
+			return u, err
+		}
+		u.ProviderID = b.ProviderID
+	}
+	if b.Options != nil {
+		opts, _, err := validOptions(b.Options)
+		if err != nil {
+			return u, err
+		}
+		u.Options = &opts
+	}
+	checks := []error{validTemperature(b.Temperature.Value)}
+	if b.Avatar != nil {
+		checks = append(checks, validAvatar(*b.Avatar))
+	}
+	if b.Color != nil {
+		checks = append(checks, validColor(*b.Color))
+	}
+	if b.SystemPrompt != nil {
+		checks = append(checks, validSystemPrompt(*b.SystemPrompt))
+	}
+	for _, err := range checks {
+		if err != nil {
+			return u, err
+		}
+	}
+	u.Avatar, u.Color, u.SystemPrompt = b.Avatar, b.Color, b.SystemPrompt
+	u.Temperature, u.ClearTemperature = b.Temperature.Value, b.Temperature.Set && b.Temperature.Value == nil
+	return u, nil
+}
