@@ -84,7 +84,7 @@ type SecretKey struct {
 type ProviderStore interface {
 	ListProviders(ctx context.Context, tenantID string) ([]Provider, error)
 	GetProvider(ctx context.Context, tenantID, id string) (*Provider, error)
-	// CreateProvider inserts p (p.TenantID set; the id is generated).
+	// CreateProvider inserts p (p.TenantID set; p.ID if set, else a new id).
 	CreateProvider(ctx context.Context, p Provider) (*Provider, error)
 	UpdateProvider(ctx context.Context, tenantID, id string, u UpdateProvider) (*Provider, error)
 	// DeleteProvider fails with ErrInUse while personas use it.
@@ -111,5 +111,5 @@ type SecretStore interface {
 	// RewrapProviderKeys passes each of the tenant's stored provider keys
 	// to rewrap under a row lock and stores the result when it reports a
 	// change; it returns how many changed. Safe while serving.
-	RewrapProviderKeys(ctx context.Context, tenantID string, rewrap func(envelope string) (string, bool, error)) (int, error)
+	RewrapProviderKeys(ctx context.Context, tenantID string, rewrap func(providerID, envelope string) (string, bool, error)) (int, error)
 }

@@ -146,3 +146,12 @@ type Store interface {
 // NewID returns a new time-ordered unique id (a UUIDv7 string), the form
 // every data-plane id the store generates takes.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// IDOrNew returns id, or a new id when it is empty: callers that must know
+// a row's id before inserting it (to bind a sealed secret to it) choose it.
+func IDOrNew(id string) string {
+	if id == "" {
+		return NewID()
+	}
+	return id
+}

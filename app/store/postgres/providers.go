@@ -74,7 +74,7 @@ func (db *DB) CreateProvider(ctx context.Context, p store.Provider) (*store.Prov
 		out, err = scanProvider(tx.QueryRow(ctx, `INSERT INTO providers
 			(tenant_id, id, kind, name, base_url, api_key, api_key_last4, enabled_models, enabled)
 			VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9) RETURNING `+providerColumns,
-			p.TenantID, store.NewID(), p.Kind, p.Name, p.BaseURL, p.APIKey, p.APIKeyLast4, modelsJSON(p.EnabledModels), p.Enabled))
+			p.TenantID, store.IDOrNew(p.ID), p.Kind, p.Name, p.BaseURL, p.APIKey, p.APIKeyLast4, modelsJSON(p.EnabledModels), p.Enabled))
 		return err
 	})
 	if err != nil {

@@ -39,7 +39,7 @@ func (db *DB) TenantIDs(ctx context.Context) ([]string, error) {
 }
 
 // RewrapProviderKeys re-seals the tenant's provider keys under row locks.
-func (db *DB) RewrapProviderKeys(ctx context.Context, tenantID string, rewrap func(string) (string, bool, error)) (int, error) {
+func (db *DB) RewrapProviderKeys(ctx context.Context, tenantID string, rewrap func(providerID, envelope string) (string, bool, error)) (int, error) {
 	changed := 0
 	err := db.withTenantTx(ctx, tenantID, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id, api_key FROM providers WHERE tenant_id = $1 AND api_key IS NOT NULL FOR UPDATE`, tenantID)
@@ -55,7 +55,7 @@ func (db *DB) RewrapProviderKeys(ctx context.Context, tenantID string, rewrap fu
 			return err
 		}
 		for _, x := range list {
-			next, ok, err := rewrap(x.key)
+			next, ok, err := rewrap(x.id, x.key)
 			if err != nil {
 				return err
 			}

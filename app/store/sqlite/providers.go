@@ -71,7 +71,7 @@ func (db *DB) CreateProvider(ctx context.Context, p store.Provider) (*store.Prov
 		out, err = scanProvider(tx.QueryRowContext(ctx, `INSERT INTO providers
 			(tenant_id, id, kind, name, base_url, api_key, api_key_last4, enabled_models, enabled, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?) RETURNING `+providerColumns,
-			p.TenantID, store.NewID(), p.Kind, p.Name, p.BaseURL, p.APIKey, p.APIKeyLast4, modelsJSON(p.EnabledModels), p.Enabled, ts, ts))
+			p.TenantID, store.IDOrNew(p.ID), p.Kind, p.Name, p.BaseURL, p.APIKey, p.APIKeyLast4, modelsJSON(p.EnabledModels), p.Enabled, ts, ts))
 		return err
 	})
 	if err != nil {

@@ -48,7 +48,7 @@ func (db *DB) TenantIDs(ctx context.Context) ([]string, error) {
 }
 
 // RewrapProviderKeys re-seals the tenant's provider keys in one write transaction.
-func (db *DB) RewrapProviderKeys(ctx context.Context, tenantID string, rewrap func(string) (string, bool, error)) (int, error) {
+func (db *DB) RewrapProviderKeys(ctx context.Context, tenantID string, rewrap func(providerID, envelope string) (string, bool, error)) (int, error) {
 	changed := 0
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, api_key FROM providers WHERE tenant_id = ? AND api_key IS NOT NULL`, tenantID)
@@ -70,7 +70,7 @@ func (db *DB) RewrapProviderKeys(ctx context.Context, tenantID string, rewrap fu
 			return err
 		}
 		for _, x := range list {
-			next, ok, err := rewrap(x.key)
+			next, ok, err := rewrap(x.id, x.key)
 			if err != nil {
 				return err
 			}

@@ -111,7 +111,7 @@ func testModelIsolation(t *testing.T, s store.Store) {
 			t.Fatalf("tenant %q sees personas %+v", tenant, l)
 		}
 	}
-	n, err := s.RewrapProviderKeys(ctx, f.b.ID, func(string) (string, bool, error) { return "changed", true, nil })
+	n, err := s.RewrapProviderKeys(ctx, f.b.ID, func(string, string) (string, bool, error) { return "changed", true, nil })
 	must(t, err)
 	if n != 0 {
 		t.Fatalf("rewrapping B's keys touched %d rows", n)
@@ -140,7 +140,7 @@ func testSecrets(t *testing.T, s store.Store) {
 		t.Fatalf("TenantIDs = %v", ids)
 	}
 	seen := 0
-	n, err := s.RewrapProviderKeys(ctx, f.a.ID, func(env string) (string, bool, error) {
+	n, err := s.RewrapProviderKeys(ctx, f.a.ID, func(id, env string) (string, bool, error) {
 		seen++
 		if env == a.APIKey {
 			return "v1:k2:n:resealed", true, nil
