@@ -141,6 +141,7 @@ type Store interface {
 	ProviderStore
 	PersonaStore
 	SecretStore
+	DiscussionStore
 }
 
 // NewID returns a new time-ordered unique id (a UUIDv7 string), the form

@@ -31,6 +31,9 @@ var runtimeGrants = []grant{
 	{"TABLE personas", "SELECT, INSERT, UPDATE, DELETE"},
 	{"TABLE secret_keys", "SELECT, INSERT"},
 	{"FUNCTION nyx_tenant_ids()", "EXECUTE"},
+	{"TABLE discussions", "SELECT, INSERT, UPDATE, DELETE"},
+	{"TABLE messages", "SELECT, INSERT, UPDATE, DELETE"},
+	{"TABLE discussion_rounds", "SELECT, INSERT, UPDATE, DELETE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

@@ -236,7 +236,10 @@ func TestMigrateIsIdempotentAndGrantsExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"memberships:DELETE", "memberships:INSERT", "memberships:SELECT", "memberships:UPDATE",
+	want := []string{"discussion_rounds:DELETE", "discussion_rounds:INSERT", "discussion_rounds:SELECT", "discussion_rounds:UPDATE",
+		"discussions:DELETE", "discussions:INSERT", "discussions:SELECT", "discussions:UPDATE",
+		"memberships:DELETE", "memberships:INSERT", "memberships:SELECT", "memberships:UPDATE",
+		"messages:DELETE", "messages:INSERT", "messages:SELECT", "messages:UPDATE",
 		"personas:DELETE", "personas:INSERT", "personas:SELECT", "personas:UPDATE",
 		"providers:DELETE", "providers:INSERT", "providers:SELECT", "providers:UPDATE",
 		"schema_migrations:SELECT", "secret_keys:INSERT", "secret_keys:SELECT",
@@ -280,6 +283,16 @@ func TestEveryTenantTableIsConfined(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := tdb.db.CreatePersona(ctx, store.Persona{TenantID: tenant, Name: "x" + store.NewID(), ProviderID: p.ID, Model: "m"}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := tdb.db.CreateDiscussion(ctx, store.Discussion{TenantID: tenant, Title: "d", Mode: store.ModeSingle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tdb.db.AddMessage(ctx, store.Message{TenantID: tenant, DiscussionID: d.ID, Role: "user", Status: store.StatusDone}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tdb.db.AddRound(ctx, store.Round{TenantID: tenant, DiscussionID: d.ID, TurnID: "t", Round: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}

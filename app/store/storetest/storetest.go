@@ -35,6 +35,8 @@ func Run(t *testing.T, open Opener) {
 		{"Personas", testPersonas},
 		{"ModelIsolation", testModelIsolation},
 		{"Secrets", testSecrets},
+		{"Discussions", testDiscussions},
+		{"DiscussionIsolation", testDiscussionIsolation},
 	}
 	for _, sc := range suites {
 		t.Run(sc.name, func(t *testing.T) {
