@@ -193,25 +193,29 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 }
 
 func TestResume(t *testing.T) {
-	const ring, before, after = 100, 150, 300
+	// The ring holds 100 events; 250 are published before the resume and up
+	// to 40 more while it happens, so an id 50 back stays replayable.
+	const ring, before = 100, 250
 	tests := []struct {
-		name      string
-		last      func(h *Hub, ids []string) string
-		wantReset bool
-		wantFirst int // index into all published events of the first replayed one
+		name       string
+		concurrent int // events published concurrently with Subscribe
+		last       func(h *Hub, ids []string) string
+		wantReset  bool
+		wantFirst  int // index of the first replayed event; -1 for live only
 	}{
-		{"live only", func(*Hub, []string) string { return "" }, false, -1},
-		{"from newest", func(_ *Hub, ids []string) string { return ids[before-1] }, false, before},
-		{"from the middle of the ring", func(_ *Hub, ids []string) string { return ids[before-40] }, false, before - 39},
-		{"from the oldest in the ring", func(_ *Hub, ids []string) string { return ids[before-ring-1] }, false, before - ring},
-		{"fell out of the ring", func(_ *Hub, ids []string) string { return ids[before-ring-2] }, true, 0},
-		{"another epoch", func(_ *Hub, ids []string) string { _, s, _ := parseID(ids[before-1]); return formatID("0other", s) }, true, 0},
-		{"from the future", func(h *Hub, _ []string) string { return formatID(h.epoch, 1<<40) }, true, 0},
-		{"malformed", func(*Hub, []string) string { return "garbage" }, true, 0},
+		{"live only", 40, func(*Hub, []string) string { return "" }, false, -1},
+		{"from newest", 40, func(_ *Hub, ids []string) string { return ids[before-1] }, false, before},
+		{"from the middle of the ring", 40, func(_ *Hub, ids []string) string { return ids[before-50] }, false, before - 49},
+		{"from the oldest in the ring", 0, func(_ *Hub, ids []string) string { return ids[before-ring-1] }, false, before - ring},
+		{"fell out of the ring", 40, func(_ *Hub, ids []string) string { return ids[before-ring-2] }, true, 0},
+		{"another epoch", 40, func(_ *Hub, ids []string) string { _, s, _ := parseID(ids[before-1]); return formatID("0other", s) }, true, 0},
+		{"from the future", 40, func(h *Hub, _ []string) string { return formatID(h.epoch, 1<<40) }, true, 0},
+		{"malformed", 40, func(*Hub, []string) string { return "garbage" }, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			noLeaks(t)
+			after := before + tt.concurrent
 			h := newHub(t, Options{RingSize: ring, SubscriberBuffer: after + 1})
 			var ids []string
 			probe := subscribe(t, h, topicA, "")
@@ -230,19 +234,22 @@ func TestResume(t *testing.T) {
 			})
 			s := subscribe(t, h, topicA, tt.last(h, ids))
 			wg.Wait()
+			// Make sure there is something after the resume point.
+			publish(t, h, topicA, "message", after)
+			lastSeq := seqOf(t, ids[0]) + uint64(after)
 
 			first := next(t, s)
 			if (first.Type == TypeReset) != tt.wantReset {
 				t.Fatalf("first event %s %s, want reset %v", first.Type, first.Data, tt.wantReset)
 			}
-			want := tt.wantFirst
-			if tt.wantReset || want < 0 {
-				want = -1 // live: starts wherever the publisher was
-			} else if got := decode[int](t, first.Data); got != want {
-				t.Fatalf("first replayed event is %d, want %d", got, want)
+			if !tt.wantReset && tt.wantFirst >= 0 {
+				if got := decode[int](t, first.Data); got != tt.wantFirst {
+					t.Fatalf("first replayed event is %d, want %d", got, tt.wantFirst)
+				}
 			}
+			// A reset carries the newest id, so the events after it continue it.
 			prev := first
-			for prev.Type == TypeReset || decode[int](t, prev.Data) < after-1 {
+			for seqOf(t, prev.ID) < lastSeq {
 				ev := next(t, s)
 				if seqOf(t, ev.ID) != seqOf(t, prev.ID)+1 {
 					t.Fatalf("id %s follows %s", ev.ID, prev.ID)
