@@ -43,8 +43,8 @@ async function newPage() {
 }
 
 /** shot saves the screen in light and dark. */
-async function shot(page, name) {
-  await page.waitForLoadState('networkidle').catch(() => {})
+async function shot(page, name, { settle = true } = {}) {
+  if (settle) await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.screenshot({ path: new URL(`${name}-${scheme}.png`, artifacts).pathname, animations: 'disabled', caret: 'hide' })
@@ -114,7 +114,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await signUp(bob.page, 'Bob Baker', 'bob@example.com')
 
   // Alice invites an unknown address (server error beside the field), then Bob as admin.
-  await page.getByRole('link', { name: 'Members' }).click()
+  await page.getByRole('link', { name: 'Members', exact: true }).click()
   await page.getByTestId('member-alice@example.com').waitFor()
   await shot(page, '07-members-alone')
   await page.getByRole('button', { name: 'Invite member' }).click()
@@ -145,7 +145,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await card.click()
   await bob.page.getByRole('heading', { name: 'Acme Research' }).waitFor()
   await bob.page.getByText(/You are an\s*Admin/).waitFor()
-  await bob.page.getByRole('link', { name: 'Members' }).click()
+  await bob.page.getByRole('link', { name: 'Members', exact: true }).click()
   // As an admin Bob cannot touch the owner.
   const ownerRow = bob.page.getByTestId('member-alice@example.com')
   await ownerRow.waitFor()
@@ -160,10 +160,37 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await carol.page.getByTestId('not-found').waitFor()
   await carol.page.getByRole('heading', { name: 'Workspace not found' }).waitFor()
   await shot(carol.page, '11-not-found')
+
+  // Alice invites Carol as a viewer and makes Bob a member.
+  await page.getByRole('button', { name: 'Invite member' }).click()
+  await dialog.getByLabel('Email address').fill('carol@example.com')
+  await dialog.getByRole('combobox', { name: 'Role' }).click()
+  await page.getByRole('option', { name: /Viewer/ }).click()
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
+  await dialog.waitFor({ state: 'detached' })
+  await bobRow.getByRole('combobox').click()
+  await page.getByRole('option', { name: /^Member/ }).click()
+  await page.getByText('Bob Baker is now a member.', { exact: true }).waitFor()
+  assert.equal(await bobRow.getByRole('combobox').textContent(), 'Member')
+
+  // Carol now sees it read-only, and leaves.
+  await carol.page.goto('/t/acme-research')
+  await carol.page.getByText(/You are a\s*Viewer/).waitFor()
+  await carol.page.getByRole('link', { name: 'Members', exact: true }).click()
+  await carol.page.getByTestId('member-carol@example.com').waitFor()
+  assert.equal(await carol.page.getByRole('button', { name: 'Invite member' }).count(), 0)
+  assert.equal(await carol.page.getByRole('combobox').count(), 0)
+  await shot(carol.page, '12-members-as-viewer')
+  await carol.page.getByRole('button', { name: 'Leave workspace' }).click()
+  await carol.page.getByRole('alertdialog').getByRole('button', { name: 'Leave workspace' }).click()
+  await carol.page.getByText('Create your first workspace').waitFor()
   await carol.context.close()
+  await page.reload()
+  await page.getByTestId('member-bob@example.com').waitFor()
+  assert.equal(await page.getByTestId('member-carol@example.com').count(), 0)
 
   // Settings and account.
-  await page.getByRole('link', { name: 'Settings' }).click()
+  await page.getByRole('link', { name: 'Settings', exact: true }).click()
   await page.getByRole('heading', { name: 'General' }).waitFor()
   await page.getByRole('textbox', { name: 'Domain' }).fill('not a domain')
   await page.getByRole('button', { name: 'Save domain' }).click()
@@ -171,16 +198,16 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await page.getByRole('textbox', { name: 'Domain' }).fill('chat.acme.example')
   await page.getByRole('button', { name: 'Save domain' }).click()
   await page.getByText('Not verified yet').waitFor()
-  await shot(page, '12-settings')
+  await shot(page, '13-settings')
   await page.getByRole('button', { name: 'Delete this workspace' }).click()
   await page.getByRole('alertdialog').waitFor()
-  await shot(page, '13-delete-confirm')
+  await shot(page, '14-delete-confirm')
   await page.keyboard.press('Escape')
 
   await page.getByTestId('user-menu').click()
   await page.getByRole('menuitem', { name: 'Account' }).click()
   await page.getByRole('heading', { name: 'Account', exact: true }).waitFor()
-  await shot(page, '14-account')
+  await shot(page, '15-account')
 
   // Sign out: back to sign in, and the workspace is behind sign-in again.
   await page.getByTestId('user-menu').click()
@@ -193,6 +220,28 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   // The offline shell: Bob's browser has the service worker; cut the network.
   const { page: bp, context: bc } = bob
   await bp.goto('/t/acme-research')
+  await bp.getByText(/You are a\s*Member/).waitFor()
+
+  // The shell renders without waiting for any API answer: in a context with
+  // Bob's token but no local copy of data, hold every API request; the frame
+  // and skeletons still show.
+  const state = await bc.storageState()
+  for (const o of state.origins) o.localStorage = o.localStorage.filter((e) => !e.name.startsWith('nyx.cache.'))
+  const held = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, storageState: state })
+  const hp = await held.newPage()
+  hp.on('pageerror', (err) => pageErrors.push(String(err)))
+  await hp.route('**/api/**', () => {})
+  const started = Date.now()
+  await hp.goto('/t/acme-research/members', { waitUntil: 'commit' })
+  await hp.getByRole('heading', { name: 'Members', level: 1 }).waitFor()
+  await hp.getByRole('navigation', { name: 'Workspace' }).waitFor()
+  await hp.locator('[aria-busy="true"]').first().waitFor()
+  assert.ok(Date.now() - started < 5000, 'shell rendered promptly with the API held')
+  await shot(hp, '16-loading', { settle: false })
+  await held.close()
+
+  await bp.goto('/t/acme-research')
+  await bp.getByRole('heading', { name: 'Acme Research' }).waitFor()
   await bp.evaluate(() => navigator.serviceWorker.ready)
   await bp.waitForFunction(() => navigator.serviceWorker.controller !== null)
   await bc.setOffline(true)
@@ -203,9 +252,9 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await bp.getByRole('navigation', { name: 'Workspace' }).waitFor()
   // The last-known data is shown from the local copy, not skeletons.
   await bp.getByRole('heading', { name: 'Acme Research' }).waitFor()
-  await bp.getByRole('link', { name: 'Members' }).click()
+  await bp.getByRole('link', { name: 'Members', exact: true }).click()
   await bp.getByTestId('member-bob@example.com').waitFor()
-  await shot(bp, '15-offline')
+  await shot(bp, '17-offline')
   await bc.close()
 
   assert.deepEqual(pageErrors, [], 'uncaught errors in the pages')

@@ -34,6 +34,8 @@ export function persistQueries(qc: QueryClient): void {
       save(qc)
     }, 500)
   })
+  // Leaving or reloading the page must not lose the last answers.
+  addEventListener('pagehide', () => save(qc))
   pb.authStore.onChange(() => {
     if (pb.authStore.isValid) return
     for (let i = localStorage.length - 1; i >= 0; i--) {

@@ -1,5 +1,5 @@
 import { QueryClient, onlineManager, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, ApiError, type Tenant } from './api'
+import { api, ApiError, type Member, type Tenant } from './api'
 import type { Role } from './roles'
 
 // TanStack Query assumes online until an event says otherwise; a page
@@ -80,7 +80,10 @@ export function useAddMember(slug: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (body: { email: string; role: Role }) => api.addMember(slug, body),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.members(slug) }),
+    onSuccess: (m: Member) => {
+      qc.setQueryData<Member[]>(keys.members(slug), (old) => (old ? [...old.filter((x) => x.user_id !== m.user_id), m] : old))
+      void qc.invalidateQueries({ queryKey: keys.members(slug) })
+    },
   })
 }
 
@@ -88,7 +91,8 @@ export function useUpdateMember(slug: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (v: { userId: string; role: Role }) => api.updateMember(slug, v.userId, { role: v.role }),
-    onSuccess: () => {
+    onSuccess: (m: Member) => {
+      qc.setQueryData<Member[]>(keys.members(slug), (old) => old?.map((x) => (x.user_id === m.user_id ? { ...x, role: m.role } : x)))
       void qc.invalidateQueries({ queryKey: keys.members(slug) })
       void qc.invalidateQueries({ queryKey: keys.tenant(slug) })
       void qc.invalidateQueries({ queryKey: keys.tenants })
@@ -100,6 +104,9 @@ export function useRemoveMember(slug: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (userId: string) => api.removeMember(slug, userId),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.members(slug) }),
+    onSuccess: (_: void, userId: string) => {
+      qc.setQueryData<Member[]>(keys.members(slug), (old) => old?.filter((x) => x.user_id !== userId))
+      void qc.invalidateQueries({ queryKey: keys.members(slug) })
+    },
   })
 }

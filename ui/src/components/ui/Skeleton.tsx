@@ -6,7 +6,8 @@ export function Skeleton({ className }: { className?: string }) {
     <span
       aria-hidden="true"
       className={cx(
-        'relative block overflow-hidden rounded-md bg-subtle',
+        'relative block overflow-hidden bg-subtle',
+        !className?.includes('rounded') && 'rounded-md',
         'after:absolute after:inset-0 after:-translate-x-full after:animate-[nyx-shimmer_1.4s_infinite] after:bg-gradient-to-r after:from-transparent after:via-fg/[0.04] after:to-transparent',
         className,
       )}
