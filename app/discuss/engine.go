@@ -1,0 +1,268 @@
+// Package discuss is the discussion engine: a user's message starts a turn
+// that runs on the server, detached from the request, in which one persona
+// answers (single), every persona answers at once (parallel), or the
+// personas debate in rounds until they agree and a moderator writes the
+// synthesis (consensus). Replies stream to subscribers through a Publisher
+// and are written to the store while they stream, so nothing is lost when
+// a client leaves or the server stops.
+package discuss
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/nyxcore/nyxcore/app/llm"
+	"github.com/nyxcore/nyxcore/app/store"
+)
+
+// Chatter streams a persona's reply; the server's implementation routes
+// through the tenant's providers, tests use scripted ones.
+type Chatter interface {
+	Chat(ctx context.Context, tenantID string, p store.Persona, req llm.ChatRequest, onDelta func(string) error) (llm.Usage, error)
+}
+
+// Publisher fans events out to subscribers of a topic (realtime.Hub).
+type Publisher interface {
+	Publish(topic, typ string, data any) error
+	PublishDelta(topic, key, text string)
+	Flush(topic string)
+}
+
+// Errors of Post and Stop.
+var (
+	// ErrTurnRunning means the discussion already has a turn in progress.
+	ErrTurnRunning = errors.New("a turn is already running")
+	// ErrBusy means every worker is taken.
+	ErrBusy = errors.New("the server is busy")
+	// ErrShuttingDown means the engine no longer starts turns.
+	ErrShuttingDown = errors.New("the server is shutting down")
+)
+
+// Causes of a cancelled turn, which decide the messages' final status.
+var (
+	errStopped     = errors.New("stopped")
+	errInterrupted = errors.New("interrupted")
+)
+
+// Options tune the engine.
+type Options struct {
+	Workers    int           // turns running at once (default 16)
+	FlushEvery time.Duration // how often streamed text is written (default 500ms)
+}
+
+// Engine runs turns. It is safe for concurrent use.
+type Engine struct {
+	st   store.Store
+	chat Chatter
+	pub  Publisher
+	opts Options
+	sem  chan struct{}
+
+	mu      sync.Mutex
+	running map[string]*turn // tenant/discussion -> turn
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+type turn struct {
+	id       string
+	tenantID string
+	d        store.Discussion
+	cancel   context.CancelCauseFunc
+}
+
+// New returns an engine.
+func New(st store.Store, chat Chatter, pub Publisher, opts Options) *Engine {
+	if opts.Workers <= 0 {
+		opts.Workers = 16
+	}
+	if opts.FlushEvery <= 0 {
+		opts.FlushEvery = 500 * time.Millisecond
+	}
+	return &Engine{st: st, chat: chat, pub: pub, opts: opts, sem: make(chan struct{}, opts.Workers), running: map[string]*turn{}}
+}
+
+// Topic is the realtime topic of a discussion.
+func Topic(tenantID, discussionID string) string {
+	return "t:" + tenantID + ":discussion:" + discussionID
+}
+
+func key(tenantID, discussionID string) string { return tenantID + "/" + discussionID }
+
+// Post stores the user's message and starts the turn that answers it. It
+// returns at once; the turn runs until it finishes, is stopped, or the
+// engine shuts down.
+func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content string) (string, *store.Message, error) {
+	e.mu.Lock()
+	switch {
+	case e.closed:
+		e.mu.Unlock()
+		return "", nil, ErrShuttingDown
+	case e.running[key(d.TenantID, d.ID)] != nil:
+		e.mu.Unlock()
+		return "", nil, ErrTurnRunning
+	}
+	select {
+	case e.sem <- struct{}{}:
+	default:
+		e.mu.Unlock()
+		return "", nil, ErrBusy
+	}
+	tctx, cancel := context.WithCancelCause(context.Background())
+	t := &turn{id: store.NewID(), tenantID: d.TenantID, d: d, cancel: cancel}
+	e.running[key(d.TenantID, d.ID)] = t
+	e.wg.Add(1)
+	e.mu.Unlock()
+
+	msg, err := e.st.AddMessage(ctx, store.Message{TenantID: d.TenantID, DiscussionID: d.ID, TurnID: t.id, Role: "user",
+		AuthorID: authorID, Content: content, Status: store.StatusDone})
+	if err != nil {
+		e.finish(t)
+		return "", nil, err
+	}
+	e.publishMessage(t, msg)
+	e.pub.Publish(Topic(t.tenantID, d.ID), "turn", map[string]string{"turn_id": t.id, "status": "running"}) //nolint:errcheck // a hub never fails a publish that matters here
+	go e.run(tctx, t)
+	return t.id, msg, nil
+}
+
+// Running returns the id of the discussion's running turn, or "".
+func (e *Engine) Running(tenantID, discussionID string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t := e.running[key(tenantID, discussionID)]; t != nil {
+		return t.id
+	}
+	return ""
+}
+
+// Stop cancels the discussion's running turn; false when none runs.
+func (e *Engine) Stop(tenantID, discussionID string) bool {
+	e.mu.Lock()
+	t := e.running[key(tenantID, discussionID)]
+	e.mu.Unlock()
+	if t == nil {
+		return false
+	}
+	t.cancel(errStopped)
+	return true
+}
+
+// Shutdown stops starting turns, lets running ones finish for up to the
+// grace period, then cancels them; their messages end "interrupted".
+func (e *Engine) Shutdown(grace time.Duration) {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	done := make(chan struct{})
+	go func() { e.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return
+	case <-time.After(grace):
+	}
+	e.mu.Lock()
+	for _, t := range e.running {
+		t.cancel(errInterrupted)
+	}
+	e.mu.Unlock()
+	<-done
+}
+
+// Recover marks messages a crashed process left streaming as interrupted;
+// run it at start, before serving.
+func (e *Engine) Recover(ctx context.Context) (int, error) {
+	ids, err := e.st.TenantIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, id := range ids {
+		n, err := e.st.InterruptStreaming(ctx, id)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+func (e *Engine) finish(t *turn) {
+	e.mu.Lock()
+	delete(e.running, key(t.tenantID, t.d.ID))
+	e.mu.Unlock()
+	t.cancel(nil)
+	<-e.sem
+	e.wg.Done()
+}
+
+func (e *Engine) run(ctx context.Context, t *turn) {
+	personas := e.personas(t)
+	switch t.d.Mode {
+	case store.ModeSingle:
+		if len(personas) > 0 {
+			personas = personas[:1]
+		}
+		e.parallel(ctx, t, personas)
+	case store.ModeParallel:
+		e.parallel(ctx, t, personas)
+	case store.ModeConsensus:
+		e.consensus(ctx, t, personas)
+	}
+	status := finalStatus(ctx, nil)
+	e.finish(t) // before announcing the end, so a client may post at once
+	e.pub.Publish(Topic(t.tenantID, t.d.ID), "turn", map[string]string{"turn_id": t.id, "status": status}) //nolint:errcheck // see Post
+}
+
+// personas loads the discussion's personas; one that was deleted since is
+// skipped (the API refuses such ids at creation).
+func (e *Engine) personas(t *turn) []store.Persona {
+	var out []store.Persona
+	for _, id := range t.d.PersonaIDs {
+		p, err := e.st.GetPersona(context.Background(), t.tenantID, id)
+		if err == nil {
+			out = append(out, *p)
+		}
+	}
+	return out
+}
+
+// parallel has every persona answer at once; wall time is the slowest.
+func (e *Engine) parallel(ctx context.Context, t *turn, personas []store.Persona) map[string]string {
+	history, err := e.st.ListMessages(context.Background(), t.tenantID, t.d.ID, 0, 10000)
+	if err != nil {
+		return nil
+	}
+	var mu sync.Mutex
+	answers := map[string]string{}
+	var wg sync.WaitGroup
+	for _, p := range personas {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			text, ok := e.answer(ctx, t, p, "assistant", 1, conversation(p, history))
+			if ok {
+				mu.Lock()
+				answers[p.ID] = text
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return answers
+}
+
+// finalStatus names how a stream ended.
+func finalStatus(ctx context.Context, err error) string {
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errStopped):
+		return store.StatusStopped
+	case errors.Is(cause, errInterrupted):
+		return store.StatusInterrupted
+	case err != nil:
+		return store.StatusError
+	}
+	return store.StatusDone
+}
