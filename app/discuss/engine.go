@@ -212,7 +212,8 @@ func (e *Engine) run(ctx context.Context, t *turn) {
 		e.consensus(ctx, t, personas)
 	}
 	status := finalStatus(ctx, nil)
-	e.finish(t)                                                                                            // before announcing the end, so a client may post at once
+	// Free the discussion before announcing the end, so a client may post at once.
+	e.finish(t)
 	e.pub.Publish(Topic(t.tenantID, t.d.ID), "turn", map[string]string{"turn_id": t.id, "status": status}) //nolint:errcheck // see Post
 }
 
