@@ -52,7 +52,7 @@ func publish(t testing.TB, h *Hub, topic, typ string, data any) {
 }
 
 // next receives one event or fails after a generous timeout.
-func next(t testing.TB, s *Subscription) Event {
+func next(t testing.TB, s *Subscription) *Event {
 	t.Helper()
 	select {
 	case ev, ok := <-s.Events():
@@ -63,7 +63,7 @@ func next(t testing.TB, s *Subscription) Event {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event within 5s")
 	}
-	return Event{}
+	return nil
 }
 
 // seqOf returns the seq part of an event id.

@@ -115,11 +115,11 @@ func (h *Hub) Subscribe(topic, lastEventID string) (*Subscription, error) {
 		return nil, err
 	}
 	defer t.mu.Unlock()
-	var first []Event
+	var first []*Event
 	if lastEventID != "" {
 		first = t.sinceLocked(lastEventID)
 	}
-	s := &Subscription{t: t, ch: make(chan Event, h.opts.SubscriberBuffer+len(first))}
+	s := &Subscription{t: t, ch: make(chan *Event, h.opts.SubscriberBuffer+len(first))}
 	for _, ev := range first {
 		s.ch <- ev
 	}

@@ -35,9 +35,9 @@ func TestConcurrentPublishersKeepOrder(t *testing.T) {
 	}
 	wg.Wait()
 
-	var first []Event
+	var first []*Event
 	for i, s := range subs {
-		got := make([]Event, 0, publishers*perPublisher)
+		got := make([]*Event, 0, publishers*perPublisher)
 		for range publishers * perPublisher {
 			got = append(got, next(t, s))
 		}

@@ -65,8 +65,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Event is one numbered message on a topic. Events are shared between
-// subscribers: treat Data as read-only.
+// Event is one numbered message on a topic. Subscribers receive pointers to
+// one shared Event, which keeps fan-out and each subscriber's buffer small:
+// treat it, and its Data, as read-only.
 type Event struct {
 	ID   string // "<epoch>-<seq>": epoch identifies the hub instance, seq grows by 1 per event of a topic
 	Type string // e.g. "message", "delta", "status", "reset"

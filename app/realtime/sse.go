@@ -86,7 +86,7 @@ type stream struct {
 
 // writeEvents writes ev and whatever else is ready, up to maxBatch, in one
 // write. Events left in a closed channel are written too.
-func (s *stream) writeEvents(ev Event, ch <-chan Event) error {
+func (s *stream) writeEvents(ev *Event, ch <-chan *Event) error {
 	s.buf = appendFrame(s.buf[:0], ev)
 	for range maxBatch - 1 {
 		select {
@@ -129,7 +129,7 @@ func (s *stream) write(b []byte) error {
 
 // appendFrame encodes one event. JSON from encoding/json has no raw
 // newlines, but a data line per line keeps the frame valid regardless.
-func appendFrame(b []byte, ev Event) []byte {
+func appendFrame(b []byte, ev *Event) []byte {
 	if ev.ID != "" {
 		b = append(b, "id: "...)
 		b = append(b, ev.ID...)

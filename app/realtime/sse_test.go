@@ -343,12 +343,12 @@ func TestSSEHubCloseEndsStreams(t *testing.T) {
 
 func TestAppendFrame(t *testing.T) {
 	tests := []struct {
-		ev   Event
+		ev   *Event
 		want string
 	}{
-		{Event{ID: "e-1", Type: "message", Data: []byte(`{"a":1}`)}, "id: e-1\nevent: message\ndata: {\"a\":1}\n\n"},
-		{Event{Type: "dropped", Data: []byte(`{}`)}, "event: dropped\ndata: {}\n\n"},
-		{Event{ID: "e-2", Type: "x", Data: []byte("[1,\r\n2]")}, "id: e-2\nevent: x\ndata: [1,\ndata: 2]\n\n"},
+		{&Event{ID: "e-1", Type: "message", Data: []byte(`{"a":1}`)}, "id: e-1\nevent: message\ndata: {\"a\":1}\n\n"},
+		{&Event{Type: "dropped", Data: []byte(`{}`)}, "event: dropped\ndata: {}\n\n"},
+		{&Event{ID: "e-2", Type: "x", Data: []byte("[1,\r\n2]")}, "id: e-2\nevent: x\ndata: [1,\ndata: 2]\n\n"},
 	}
 	for _, tt := range tests {
 		if got := string(appendFrame(nil, tt.ev)); got != tt.want {

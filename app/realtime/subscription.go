@@ -6,7 +6,7 @@ import "sync/atomic"
 // concurrent use.
 type Subscription struct {
 	t       *topic
-	ch      chan Event
+	ch      chan *Event
 	dropped atomic.Bool
 }
 
@@ -14,7 +14,7 @@ type Subscription struct {
 // closed when the subscription ends: by Close, by the hub's Close, or because
 // the subscriber fell behind (then Dropped reports true). Events buffered
 // before the end are still delivered.
-func (s *Subscription) Events() <-chan Event { return s.ch }
+func (s *Subscription) Events() <-chan *Event { return s.ch }
 
 // Dropped reports whether the subscription ended because its buffer
 // overflowed. The client should resume from the last event id it received.

@@ -13,8 +13,8 @@ type topic struct {
 	name string
 
 	mu   sync.Mutex
-	seq  uint64  // seq of the newest event
-	ring []Event // the newest events, oldest at head once full; grows lazily up to RingSize
+	seq  uint64   // seq of the newest event
+	ring []*Event // the newest events, oldest at head once full; grows lazily up to RingSize
 	head int
 	subs map[*Subscription]struct{}
 
@@ -39,7 +39,7 @@ func newTopic(h *Hub, name string, seq uint64) *topic {
 // subscriber without blocking; a subscriber with a full buffer is dropped.
 func (t *topic) emitLocked(typ string, data json.RawMessage) {
 	t.seq++
-	ev := Event{ID: formatID(t.hub.epoch, t.seq), Type: typ, Data: data}
+	ev := &Event{ID: formatID(t.hub.epoch, t.seq), Type: typ, Data: data}
 	t.rememberLocked(ev)
 	for s := range t.subs {
 		select {
@@ -53,7 +53,7 @@ func (t *topic) emitLocked(typ string, data json.RawMessage) {
 	t.lastActive = time.Now()
 }
 
-func (t *topic) rememberLocked(ev Event) {
+func (t *topic) rememberLocked(ev *Event) {
 	if len(t.ring) < t.hub.opts.RingSize {
 		t.ring = append(t.ring, ev)
 		return
@@ -64,16 +64,16 @@ func (t *topic) rememberLocked(ev Event) {
 
 // sinceLocked returns the events after id, or a single reset event when they
 // cannot all be replayed.
-func (t *topic) sinceLocked(id string) []Event {
+func (t *topic) sinceLocked(id string) []*Event {
 	epoch, seq, ok := parseID(id)
 	switch {
 	case !ok || epoch != t.hub.epoch:
-		return []Event{t.resetLocked("restarted")}
+		return []*Event{t.resetLocked("restarted")}
 	case seq > t.seq || t.seq-seq > uint64(len(t.ring)):
-		return []Event{t.resetLocked("expired")}
+		return []*Event{t.resetLocked("expired")}
 	}
 	n := int(t.seq - seq) // events to replay, all in the ring
-	out := make([]Event, n)
+	out := make([]*Event, n)
 	for i := range n {
 		out[i] = t.ring[(t.head+len(t.ring)-n+i)%len(t.ring)]
 	}
@@ -82,11 +82,11 @@ func (t *topic) sinceLocked(id string) []Event {
 
 // resetLocked carries the newest event's id: after refetching state the
 // client has seen everything up to it, so a later resume continues there.
-func (t *topic) resetLocked(reason string) Event {
+func (t *topic) resetLocked(reason string) *Event {
 	data, _ := json.Marshal(struct {
 		Reason string `json:"reason"`
 	}{reason})
-	return Event{ID: formatID(t.hub.epoch, t.seq), Type: TypeReset, Data: data}
+	return &Event{ID: formatID(t.hub.epoch, t.seq), Type: TypeReset, Data: data}
 }
 
 func (t *topic) appendDeltaLocked(key, text string) {
