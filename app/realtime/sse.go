@@ -113,6 +113,9 @@ func (s *stream) end(sub *Subscription) error {
 	return ErrDropped
 }
 
+// write bounds one write by the timeout and clears the deadline afterwards.
+// Clearing matters: over HTTP/2 a write deadline resets the stream when it
+// passes even if nothing is being written, which would kill idle streams.
 func (s *stream) write(b []byte) error {
 	_ = s.rc.SetWriteDeadline(time.Now().Add(s.timeout))
 	defer s.rc.SetWriteDeadline(time.Time{}) //nolint:errcheck // as above

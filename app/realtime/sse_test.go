@@ -356,3 +356,44 @@ func TestAppendFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestSSEOutlivesServerWriteTimeout checks, over HTTP/1.1 and HTTP/2, that a
+// stream idles past both the server's WriteTimeout and the hub's per-write
+// timeout and still delivers.
+func TestSSEOutlivesServerWriteTimeout(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "HTTP/1.1", true: "HTTP/2"}[h2], func(t *testing.T) {
+			noLeaks(t)
+			h := New(Options{WriteTimeout: 50 * time.Millisecond})
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_ = h.ServeSSE(w, r, topicA)
+			}))
+			srv.Config.WriteTimeout = 100 * time.Millisecond
+			srv.EnableHTTP2 = h2
+			srv.StartTLS()
+			client := srv.Client()
+			t.Cleanup(func() {
+				h.Close()
+				srv.Close()
+				client.CloseIdleConnections()
+			})
+			resp, err := client.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if got := resp.ProtoMajor == 2; got != h2 {
+				t.Fatalf("protocol %s", resp.Proto)
+			}
+			c := &sseConn{resp: resp, r: bufio.NewReader(resp.Body), cancel: func() {}}
+			waitFor(t, "the subscriber", func() bool { return h.Stats().Subscribers == 1 })
+			for i := range 2 {
+				publish(t, h, topicA, "message", i)
+				if f := c.next(t); f.Data != strconv.Itoa(i) {
+					t.Fatalf("frame %+v", f)
+				}
+				time.Sleep(250 * time.Millisecond) // idle past both timeouts
+			}
+		})
+	}
+}
