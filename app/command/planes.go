@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/nyxcore/nyxcore/app/config"
+	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/server"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/store/postgres"
@@ -44,11 +46,25 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		builtin = cfg.Ollama.Host
 	}
 	reg := registry.New(registry.Options{Keyring: secrets.ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax})
+	hub := realtime.New(realtime.Options{})
+	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{})
+	if n, err := engine.Recover(ctx); err != nil {
+		st.Close()
+		return server.Deps{}, nil, err
+	} else if n > 0 {
+		slog.Warn("nyx: replies cut off by the last stop are kept and marked interrupted", "messages", n)
+	}
 	bg, stop := context.WithCancel(context.Background())
 	go reg.Run(bg, 15*time.Second)
 	go secrets.reloadEvery(bg, time.Minute, func(msg string, args ...any) { slog.Warn(msg, args...) })
-	closeAll := func() { stop(); k.Close(); st.Close() }
-	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg}, closeAll, nil
+	closeAll := func() {
+		engine.Shutdown(3 * time.Second) // running turns get a short grace, then end "interrupted"
+		hub.Close()
+		stop()
+		k.Close()
+		st.Close()
+	}
+	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub}, closeAll, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {

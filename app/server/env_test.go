@@ -20,8 +20,10 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/nyxcore/nyxcore/app/config"
+	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/secret"
 	"github.com/nyxcore/nyxcore/app/server"
 	"github.com/nyxcore/nyxcore/app/store"
@@ -113,7 +115,11 @@ func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama
 		t.Fatal(err)
 	}
 	hooks.Register(app, st)
-	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: newRegistry(t, builtinOllama)})
+	reg := newRegistry(t, builtinOllama)
+	hub := realtime.New(realtime.Options{})
+	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
+	t.Cleanup(func() { engine.Shutdown(time.Second); hub.Close() })
+	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub})
 	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{}}
 	e.serve()
 	e.populate()

@@ -8,8 +8,10 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/nyxcore/nyxcore/app/config"
+	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/tenant"
 )
@@ -21,6 +23,9 @@ type Deps struct {
 	KV     *kv.Client
 	// Registry opens the tenant's model providers.
 	Registry *registry.Registry
+	// Engine runs discussion turns; Hub streams their events.
+	Engine *discuss.Engine
+	Hub    *realtime.Hub
 }
 
 // api holds the dependencies of every handler.
@@ -78,6 +83,15 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.PATCH("/personas/{id}", a.updatePersona).BindFunc(requireRole(tenant.RoleMember))
 	t.DELETE("/personas/{id}", a.deletePersona).BindFunc(requireRole(tenant.RoleMember))
 	t.POST("/personas/{id}/try", a.tryPersona).BindFunc(requireRole(tenant.RoleMember))
+	t.GET("/discussions", a.listDiscussions).BindFunc(requireRole(tenant.RoleViewer))
+	t.POST("/discussions", a.createDiscussion).BindFunc(requireRole(tenant.RoleMember))
+	t.GET("/discussions/{id}", a.getDiscussion).BindFunc(requireRole(tenant.RoleViewer))
+	t.PATCH("/discussions/{id}", a.renameDiscussion).BindFunc(requireRole(tenant.RoleMember))
+	t.DELETE("/discussions/{id}", a.deleteDiscussion).BindFunc(requireRole(tenant.RoleMember))
+	t.POST("/discussions/{id}/messages", a.postMessage).BindFunc(requireRole(tenant.RoleMember))
+	t.POST("/discussions/{id}/stop", a.stopTurn).BindFunc(requireRole(tenant.RoleMember))
+	t.GET("/discussions/{id}/events", a.discussionEvents).BindFunc(requireRole(tenant.RoleViewer))
+	t.GET("/discussions/{id}/export", a.exportDiscussion).BindFunc(requireRole(tenant.RoleViewer))
 
 	// Unknown API paths answer JSON 404, never the web app. Methods are
 	// spelled out: a method-less pattern would conflict with GET /{path...}.

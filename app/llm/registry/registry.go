@@ -177,3 +177,19 @@ func (r *Registry) Chat(ctx context.Context, rows []store.Provider, providerID s
 
 // String names the registry in logs.
 func (r *Registry) String() string { return fmt.Sprintf("registry(%d ollama hosts)", len(r.hosts)) }
+
+// Personas speaks as personas through a tenant's stored providers (and
+// the built-in one): it is what discussions and the persona "try" box use.
+type Personas struct {
+	Registry  *Registry
+	Providers store.ProviderStore
+}
+
+// Chat streams persona p's reply to req in tenantID.
+func (ps Personas) Chat(ctx context.Context, tenantID string, p store.Persona, req llm.ChatRequest, onDelta func(string) error) (llm.Usage, error) {
+	rows, err := ps.Providers.ListProviders(ctx, tenantID)
+	if err != nil {
+		return llm.Usage{}, llm.Errorf(llm.KindUnavailable, "", err, "the tenant's providers cannot be read")
+	}
+	return ps.Registry.Chat(ctx, ps.Registry.WithBuiltin(tenantID, rows), p.ProviderID, req, onDelta)
+}

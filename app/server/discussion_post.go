@@ -1,0 +1,58 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/nyxcore/nyxcore/app/discuss"
+)
+
+type postBody struct {
+	Content string `json:"content"`
+}
+
+// postMessage answers POST /api/nyx/tenants/{tenant}/discussions/{id}/messages
+// (member): 202 with the turn id; the answer streams on the events route
+// and keeps going if this client leaves.
+func (a *api) postMessage(e *core.RequestEvent) error {
+	var body postBody
+	if err := a.decode(e, &body); err != nil {
+		return a.fail(e, err)
+	}
+	content, err := validContent(body.Content)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	d, err := a.discussion(e)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	turnID, msg, err := a.Engine.Post(e.Request.Context(), *d, e.Auth.Id, content)
+	if err != nil {
+		return a.fail(e, turnError(err))
+	}
+	return e.JSON(http.StatusAccepted, map[string]any{"turn_id": turnID, "message": discuss.ViewMessage(msg)})
+}
+
+// stopTurn answers POST /api/nyx/tenants/{tenant}/discussions/{id}/stop
+// (member): {"stopped":true} when a turn was running, else false.
+func (a *api) stopTurn(e *core.RequestEvent) error {
+	d, err := a.discussion(e)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]bool{"stopped": a.Engine.Stop(d.TenantID, d.ID)})
+}
+
+// discussionEvents answers GET /api/nyx/tenants/{tenant}/discussions/{id}/events:
+// the discussion's live events as SSE (resume with Last-Event-ID). Access
+// was checked by the tenant middleware before the stream starts.
+func (a *api) discussionEvents(e *core.RequestEvent) error {
+	d, err := a.discussion(e)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	a.Hub.ServeSSE(e.Response, e.Request, discuss.Topic(d.TenantID, d.ID)) //nolint:errcheck // the stream ends when the client goes
+	return nil
+}
