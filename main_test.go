@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/nyxcore/nyxcore/app/kv/kvtest"
+	"github.com/nyxcore/nyxcore/app/llm/ollamatest"
 	"github.com/nyxcore/nyxcore/app/store/pgtest"
 )
 
@@ -391,5 +392,55 @@ func TestKeysAtRestAndRotation(t *testing.T) {
 	errBody, _ := res["error"].(map[string]any)
 	if status != 200 || res["ok"] != false || errBody["code"] != "provider_unavailable" {
 		t.Fatalf("provider after rotation: %d %v", status, res)
+	}
+}
+
+// TestKilledServerKeepsPartialReplies kills the server in the middle of a
+// streamed reply: after a restart the partial text is there, marked
+// interrupted, and the discussion takes new messages.
+func TestKilledServerKeepsPartialReplies(t *testing.T) {
+	ollama := ollamatest.Start(t)
+	dir := t.TempDir()
+	env := cleanEnv("NYX_OLLAMA_HOST=" + ollama.URL())
+	s := serve(t, env, dir)
+	_, tok := s.signUp(t, "ada@example.com")
+	s.api(t, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "lab", "name": "Lab"})
+	_, p := s.api(t, "POST", "/api/nyx/tenants/lab/personas", tok, map[string]any{"name": "Talker", "provider_id": "local-ollama",
+		"model": ollamatest.ModelTiny, "options": map[string]any{"max_tokens": 1000000}})
+	_, d := s.api(t, "POST", "/api/nyx/tenants/lab/discussions", tok, map[string]any{"mode": "single", "persona_ids": []any{p["id"]}})
+	id, _ := d["id"].(string)
+	if status, body := s.api(t, "POST", "/api/nyx/tenants/lab/discussions/"+id+"/messages", tok, map[string]any{"content": "talk"}); status != 202 {
+		t.Fatalf("post: %d %v", status, body)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, got := s.api(t, "GET", "/api/nyx/tenants/lab/discussions/"+id, tok, nil)
+		ms, _ := got["messages"].([]any)
+		if len(ms) == 2 && len(ms[1].(map[string]any)["content"].(string)) > 100 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no streamed text was stored: %v", got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.cmd.Process.Kill() // no shutdown hooks: a crash
+	s.cmd.Wait()
+
+	s = serve(t, env, dir)
+	_, got := s.api(t, "GET", "/api/nyx/tenants/lab/discussions/"+id, tok, nil)
+	ms, _ := got["messages"].([]any)
+	if len(ms) != 2 {
+		t.Fatalf("after restart: %v", got)
+	}
+	reply := ms[1].(map[string]any)
+	if reply["status"] != "interrupted" || len(reply["content"].(string)) < 100 {
+		t.Fatalf("the cut reply after restart = %v", reply)
+	}
+	if running := got["discussion"].(map[string]any)["running_turn_id"]; running != "" {
+		t.Fatalf("a turn still counts as running after restart: %v", running)
+	}
+	if status, _ := s.api(t, "POST", "/api/nyx/tenants/lab/discussions/"+id+"/stop", tok, nil); status != 200 {
+		t.Fatalf("stop after restart: %d", status)
 	}
 }
