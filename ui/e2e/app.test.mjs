@@ -47,6 +47,7 @@ async function shot(page, name, { settle = true } = {}) {
   if (settle) await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme })
+    await page.waitForTimeout(250) // let colour transitions finish
     await page.screenshot({ path: new URL(`${name}-${scheme}.png`, artifacts).pathname, animations: 'disabled', caret: 'hide' })
   }
   await page.emulateMedia({ colorScheme: 'light' })
@@ -151,7 +152,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await ownerRow.waitFor()
   assert.equal(await ownerRow.getByRole('combobox').count(), 0)
   assert.equal(await ownerRow.getByRole('button', { name: /Remove/ }).count(), 0)
-  await shot(bob.page, '10-members-as-admin')
+  await shot(bob.page, '09-members-as-admin')
 
   // Carol, not a member, gets the not-found page.
   const carol = await newPage()
@@ -159,7 +160,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await carol.page.goto('/t/acme-research')
   await carol.page.getByTestId('not-found').waitFor()
   await carol.page.getByRole('heading', { name: 'Workspace not found' }).waitFor()
-  await shot(carol.page, '11-not-found')
+  await shot(carol.page, '10-not-found')
 
   // Alice invites Carol as a viewer and makes Bob a member.
   await page.getByRole('button', { name: 'Invite member' }).click()
@@ -180,7 +181,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await carol.page.getByTestId('member-carol@example.com').waitFor()
   assert.equal(await carol.page.getByRole('button', { name: 'Invite member' }).count(), 0)
   assert.equal(await carol.page.getByRole('combobox').count(), 0)
-  await shot(carol.page, '12-members-as-viewer')
+  await shot(carol.page, '11-members-as-viewer')
   await carol.page.getByRole('button', { name: 'Leave workspace' }).click()
   await carol.page.getByRole('alertdialog').getByRole('button', { name: 'Leave workspace' }).click()
   await carol.page.getByText('Create your first workspace').waitFor()
@@ -198,16 +199,49 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await page.getByRole('textbox', { name: 'Domain' }).fill('chat.acme.example')
   await page.getByRole('button', { name: 'Save domain' }).click()
   await page.getByText('Not verified yet').waitFor()
-  await shot(page, '13-settings')
+  await shot(page, '12-settings')
   await page.getByRole('button', { name: 'Delete this workspace' }).click()
   await page.getByRole('alertdialog').waitFor()
-  await shot(page, '14-delete-confirm')
+  await shot(page, '13-delete-confirm')
   await page.keyboard.press('Escape')
 
   await page.getByTestId('user-menu').click()
   await page.getByRole('menuitem', { name: 'Account' }).click()
   await page.getByRole('heading', { name: 'Account', exact: true }).waitFor()
-  await shot(page, '15-account')
+  await shot(page, '14-account')
+
+  // Keyboard: a skip link first, visible focus, menus that open and close from the keyboard.
+  await page.reload()
+  await page.getByRole('heading', { name: 'Account', exact: true }).waitFor()
+  await page.keyboard.press('Tab')
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content')
+  await page.keyboard.press('Tab')
+  const focusVisible = await page.evaluate(() => {
+    const st = getComputedStyle(document.activeElement)
+    return st.outlineStyle !== 'none' || st.boxShadow !== 'none'
+  })
+  assert.ok(focusVisible, 'the focused control shows a focus indicator')
+  await page.getByTestId('tenant-switcher').focus()
+  await page.keyboard.press('Enter')
+  await page.getByRole('menuitem', { name: 'Acme Research' }).waitFor()
+  await page.keyboard.press('Escape')
+  await page.getByRole('menu').waitFor({ state: 'detached' })
+
+  // Small screens: the sidebar becomes a drawer.
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto('/t/acme-research')
+  await page.getByRole('heading', { name: 'Acme Research' }).waitFor()
+  assert.equal(await page.getByRole('navigation', { name: 'Workspace' }).count(), 0)
+  await shot(page, '15-mobile')
+  await page.getByRole('button', { name: 'Open navigation' }).click()
+  const drawer = page.getByRole('dialog', { name: 'Navigation' })
+  await drawer.getByRole('link', { name: 'Members', exact: true }).waitFor()
+  await shot(page, '15-mobile-nav')
+  await drawer.getByRole('link', { name: 'Members', exact: true }).click()
+  await drawer.waitFor({ state: 'detached' })
+  await page.getByTestId('member-bob@example.com').waitFor()
+  await shot(page, '15-mobile-members')
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   // Sign out: back to sign in, and the workspace is behind sign-in again.
   await page.getByTestId('user-menu').click()

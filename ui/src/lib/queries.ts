@@ -30,8 +30,11 @@ export const useMe = () => useQuery({ queryKey: keys.me, queryFn: ({ signal }) =
 export const useTenants = () =>
   useQuery({ queryKey: keys.tenants, queryFn: ({ signal }) => api.tenants(signal).then((r) => r.items) })
 
-export const useTenant = (slug: string) =>
-  useQuery({ queryKey: keys.tenant(slug), queryFn: ({ signal }) => api.tenant(slug, signal) })
+export const useTenant = (slug: string, enabled = true) =>
+  useQuery({ queryKey: keys.tenant(slug), queryFn: ({ signal }) => api.tenant(slug, signal), enabled })
+
+/** isMissing tells a "no such workspace, or not yours" answer from other failures. */
+export const isMissing = (err: unknown) => err instanceof ApiError && err.code === 'tenant_not_found'
 
 export const useMembers = (slug: string, enabled = true) =>
   useQuery({

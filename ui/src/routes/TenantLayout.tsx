@@ -1,8 +1,7 @@
 import { useEffect } from 'react'
 import { Outlet, useParams } from 'react-router'
-import { ApiError } from '../lib/api'
 import { lastTenant, rememberTenant } from '../lib/last'
-import { useTenant } from '../lib/queries'
+import { isMissing, useTenant } from '../lib/queries'
 import { NotFound } from './NotFound'
 
 /**
@@ -12,7 +11,7 @@ import { NotFound } from './NotFound'
 export function TenantLayout() {
   const { slug = '' } = useParams()
   const tenant = useTenant(slug)
-  const missing = tenant.error instanceof ApiError && tenant.error.code === 'tenant_not_found'
+  const missing = isMissing(tenant.error)
   useEffect(() => {
     if (tenant.data) rememberTenant(tenant.data.slug)
     else if (missing && lastTenant() === slug) rememberTenant(null)

@@ -1,5 +1,6 @@
 import { Suspense, useEffect, useRef } from 'react'
 import { Outlet, useLocation, useMatch } from 'react-router'
+import { isMissing, useTenant } from '../../lib/queries'
 import { Header } from './Header'
 import { OfflineBanner } from './OfflineBanner'
 import { PageSkeleton } from './PageSkeleton'
@@ -10,7 +11,10 @@ import { Sidebar } from './Sidebar'
  * at once from local state (the stored token); data fills in as it arrives.
  */
 export function AppShell() {
-  const slug = useMatch('/t/:slug/*')?.params.slug
+  const urlSlug = useMatch('/t/:slug/*')?.params.slug
+  // A workspace you cannot see gets no workspace navigation either.
+  const tenant = useTenant(urlSlug ?? '', Boolean(urlSlug))
+  const slug = isMissing(tenant.error) ? undefined : urlSlug
   const { pathname } = useLocation()
   const main = useRef<HTMLElement>(null)
   // A new page starts at its top (the page scrolls inside <main>, not the window).

@@ -66,7 +66,9 @@ export function Header({ slug }: { slug: string | undefined }) {
           </li>
         </ol>
       </nav>
-      <ConnectionIndicator state={online ? 'open' : 'offline'} className="hidden sm:inline-flex" />
+      <span className="hidden sm:block">
+        <ConnectionIndicator state={online ? 'open' : 'offline'} />
+      </span>
       <ThemeToggle />
     </header>
   )
