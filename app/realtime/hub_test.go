@@ -342,6 +342,29 @@ func TestCloseEndsEverything(t *testing.T) {
 	}
 }
 
+func TestRingStaysWithinRingSize(t *testing.T) {
+	noLeaks(t)
+	h := newHub(t, Options{RingSize: 100})
+	for i := range 250 {
+		publish(t, h, topicA, "message", i)
+	}
+	tp, _ := h.topic(topicA)
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	if len(tp.ring) != 100 || cap(tp.ring) > 100 {
+		t.Errorf("ring len %d cap %d, want 100", len(tp.ring), cap(tp.ring))
+	}
+}
+
+func TestFlushDoesNotCreateTopics(t *testing.T) {
+	noLeaks(t)
+	h := newHub(t, Options{})
+	h.Flush("t:x:activity")
+	if st := h.Stats(); st.Topics != 0 {
+		t.Errorf("Stats = %+v", st)
+	}
+}
+
 func TestPublishRejects(t *testing.T) {
 	noLeaks(t)
 	h := newHub(t, Options{})

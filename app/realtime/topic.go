@@ -54,7 +54,10 @@ func (t *topic) emitLocked(typ string, data json.RawMessage) {
 }
 
 func (t *topic) rememberLocked(ev *Event) {
-	if len(t.ring) < t.hub.opts.RingSize {
+	if n := len(t.ring); n < t.hub.opts.RingSize {
+		if n == cap(t.ring) { // grow by doubling, but never past RingSize
+			t.ring = append(make([]*Event, 0, min(max(2*n, 8), t.hub.opts.RingSize)), t.ring...)
+		}
 		t.ring = append(t.ring, ev)
 		return
 	}
