@@ -89,6 +89,17 @@ func Topic(tenantID, discussionID string) string {
 	return "t:" + tenantID + ":discussion:" + discussionID
 }
 
+// ActivityTopic is the realtime topic of a tenant's activity: which
+// discussions have a turn running, for live status in lists.
+func ActivityTopic(tenantID string) string { return "t:" + tenantID + ":activity" }
+
+// announce tells the discussion and the tenant's activity topic about a turn.
+func (e *Engine) announce(t *turn, status string) {
+	ev := map[string]string{"discussion_id": t.d.ID, "turn_id": t.id, "status": status}
+	e.pub.Publish(Topic(t.tenantID, t.d.ID), "turn", ev) //nolint:errcheck // a hub never fails a publish that matters here
+	e.pub.Publish(ActivityTopic(t.tenantID), "turn", ev) //nolint:errcheck // as above
+}
+
 func key(tenantID, discussionID string) string { return tenantID + "/" + discussionID }
 
 // Post stores the user's message and starts the turn that answers it. It
@@ -123,7 +134,7 @@ func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content
 		return "", nil, err
 	}
 	e.publishMessage(t, msg)
-	e.pub.Publish(Topic(t.tenantID, d.ID), "turn", map[string]string{"turn_id": t.id, "status": "running"}) //nolint:errcheck // a hub never fails a publish that matters here
+	e.announce(t, "running")
 	go e.run(tctx, t)
 	return t.id, msg, nil
 }
@@ -214,7 +225,7 @@ func (e *Engine) run(ctx context.Context, t *turn) {
 	status := finalStatus(ctx, nil)
 	// Free the discussion before announcing the end, so a client may post at once.
 	e.finish(t)
-	e.pub.Publish(Topic(t.tenantID, t.d.ID), "turn", map[string]string{"turn_id": t.id, "status": status}) //nolint:errcheck // see Post
+	e.announce(t, status)
 }
 
 // personas loads the discussion's personas; one that was deleted since is

@@ -58,6 +58,7 @@ func TestDiscussionsAgainstRealOllama(t *testing.T) {
 		d := e.must(e.call("carol", "POST", "/api/nyx/tenants/acme/discussions", map[string]any{"title": "Hello", "mode": "single", "persona_ids": []string{ada}}), 201)
 		id := d.json["id"].(string)
 		events := e.subscribe(t, "/api/nyx/tenants/acme/discussions/"+id+"/events")
+		activity := e.subscribe(t, "/api/nyx/tenants/acme/events")
 		p := e.must(e.call("carol", "POST", "/api/nyx/tenants/acme/discussions/"+id+"/messages", map[string]any{"content": "hi"}), 202)
 		if p.json["turn_id"] == "" {
 			t.Fatalf("post = %s", p.raw)
@@ -65,6 +66,9 @@ func TestDiscussionsAgainstRealOllama(t *testing.T) {
 		seen := events.until(t, `"status":"done"`, "turn")
 		if !strings.Contains(seen, "event: delta") || !strings.Contains(seen, "event: message") {
 			t.Fatalf("stream lacked deltas or messages:\n%s", seen)
+		}
+		if seen := activity.until(t, `"status":"done"`, "turn"); !strings.Contains(seen, id) || !strings.Contains(seen, `"status":"running"`) {
+			t.Fatalf("tenant activity did not show the turn:\n%s", seen)
 		}
 		ms := messages(e.waitTurn(id))
 		if len(ms) != 2 || ms[1]["status"] != "done" || ms[1]["content"] == "" || ms[1]["persona_id"] != ada {

@@ -56,3 +56,10 @@ func (a *api) discussionEvents(e *core.RequestEvent) error {
 	a.Hub.ServeSSE(e.Response, e.Request, discuss.Topic(d.TenantID, d.ID)) //nolint:errcheck // the stream ends when the client goes
 	return nil
 }
+
+// tenantEvents answers GET /api/nyx/tenants/{tenant}/events: the tenant's
+// activity (turns starting and ending) as SSE, for live lists.
+func (a *api) tenantEvents(e *core.RequestEvent) error {
+	a.Hub.ServeSSE(e.Response, e.Request, discuss.ActivityTopic(tenantID(e))) //nolint:errcheck // the stream ends when the client goes
+	return nil
+}

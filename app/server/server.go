@@ -83,6 +83,7 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.PATCH("/personas/{id}", a.updatePersona).BindFunc(requireRole(tenant.RoleMember))
 	t.DELETE("/personas/{id}", a.deletePersona).BindFunc(requireRole(tenant.RoleMember))
 	t.POST("/personas/{id}/try", a.tryPersona).BindFunc(requireRole(tenant.RoleMember))
+	t.GET("/events", a.tenantEvents).BindFunc(requireRole(tenant.RoleViewer))
 	t.GET("/discussions", a.listDiscussions).BindFunc(requireRole(tenant.RoleViewer))
 	t.POST("/discussions", a.createDiscussion).BindFunc(requireRole(tenant.RoleMember))
 	t.GET("/discussions/{id}", a.getDiscussion).BindFunc(requireRole(tenant.RoleViewer))
