@@ -47,6 +47,11 @@ export const errorCodes = [
   'model_not_found',
   'provider_bad_response',
   'provider_invalid',
+  // discussions (app/server/discussion_*.go)
+  'discussion_not_found',
+  'message_too_long',
+  'turn_running',
+  'busy',
   'network',
   'unknown',
 ] as const
@@ -98,6 +103,10 @@ const messages: Record<ErrorCode, string> = {
   model_not_found: 'The provider does not have that model. Pull it or choose another.',
   provider_bad_response: 'The model provider sent an answer that could not be understood. Try again.',
   provider_invalid: 'The model provider rejected the request. Check the persona’s model and options.',
+  discussion_not_found: 'That discussion no longer exists in this workspace.',
+  message_too_long: 'That message is too long. Messages are limited to 32 KiB.',
+  turn_running: 'The personas are still answering. Wait for them or stop them first.',
+  busy: 'The server is answering as many requests as it can. Try again in a moment.',
   network: 'Cannot reach the server. Check your connection; we will retry when you are back online.',
   unknown: 'Something unexpected happened. Try again.',
 }
