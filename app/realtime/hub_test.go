@@ -95,15 +95,22 @@ func TestDeltasCoalesce(t *testing.T) {
 			}
 			tt.flush(h)
 
-			ev := next(t, s)
-			if d := decode[deltaMsg](t, ev.Data); ev.Type != TypeDelta || d.Key != "m1" || d.Text != want[0].String() {
-				t.Fatalf("first event = %s %s, want delta %q", ev.Type, ev.Data, want[0].String())
-			}
-			if ev := next(t, s); ev.Type != "message" {
-				t.Fatalf("second event = %s %s, want the message", ev.Type, ev.Data)
-			}
-			if ev := next(t, s); ev.Type != TypeDelta || decode[deltaMsg](t, ev.Data).Text != want[1].String() {
-				t.Fatalf("third event = %s %s, want delta %q", ev.Type, ev.Data, want[1].String())
+			// Each half: its first piece goes out at once (leading edge), the
+			// other 49 arrive merged into one event.
+			for half, w := range want {
+				first := next(t, s)
+				if d := decode[deltaMsg](t, first.Data); first.Type != TypeDelta || d.Key != "m1" || d.Text != w.String()[:2] {
+					t.Fatalf("half %d: first event = %s %s, want the first piece alone", half, first.Type, first.Data)
+				}
+				rest := next(t, s)
+				if d := decode[deltaMsg](t, rest.Data); rest.Type != TypeDelta || d.Text != w.String()[2:] {
+					t.Fatalf("half %d: second event = %s %s, want delta %q", half, rest.Type, rest.Data, w.String()[2:])
+				}
+				if half == 0 {
+					if ev := next(t, s); ev.Type != "message" {
+						t.Fatalf("third event = %s %s, want the message", ev.Type, ev.Data)
+					}
+				}
 			}
 		})
 	}
@@ -271,6 +278,7 @@ func TestIdleTopicIsFreed(t *testing.T) {
 	s := subscribe(t, h, topicA, "")
 	publish(t, h, topicA, "message", 1)
 	last := next(t, s).ID
+	h.PublishDelta(topicA, "k", "sent at once, ")
 	h.PublishDelta(topicA, "k", "pending")
 
 	h.sweep(time.Now().Add(time.Hour))
@@ -283,7 +291,7 @@ func TestIdleTopicIsFreed(t *testing.T) {
 		t.Fatalf("topic with pending deltas was freed: %+v", st)
 	}
 	h.Flush(topicA)
-	last = formatID(h.epoch, seqOf(t, last)+1) // the delta
+	last = formatID(h.epoch, seqOf(t, last)+2) // the two deltas
 	h.sweep(time.Now())
 	if st := h.Stats(); st.Topics != 1 {
 		t.Fatalf("recently active topic was freed: %+v", st)

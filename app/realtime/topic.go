@@ -103,6 +103,10 @@ func (t *topic) appendDeltaLocked(key, text string) {
 	if t.armed {
 		return
 	}
+	// Leading edge: the first delta after a quiet window goes out at once,
+	// so coalescing never adds to the time to first token; the ones that
+	// follow within the window are merged and sent when it ends.
+	t.flushLocked()
 	t.armed = true
 	if t.timer == nil {
 		t.timer = time.AfterFunc(t.hub.opts.Coalesce, t.onTimer)
