@@ -193,6 +193,13 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   // Settings and account.
   await page.getByRole('link', { name: 'Settings', exact: true }).click()
   await page.getByRole('heading', { name: 'General' }).waitFor()
+  // Renaming the address moves the URL with it (and back).
+  for (const slug of ['acme-labs', 'acme-research']) {
+    await page.getByRole('textbox', { name: 'Address' }).fill(slug)
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.waitForURL(`**/t/${slug}/settings`)
+    await page.getByRole('button', { name: 'Save changes' }).and(page.locator(':disabled')).waitFor()
+  }
   await page.getByRole('textbox', { name: 'Domain' }).fill('not a domain')
   await page.getByRole('button', { name: 'Save domain' }).click()
   await page.getByText('Enter a host name such as chat.example.com.').waitFor()
