@@ -94,7 +94,7 @@ func freeAddr(t testing.TB) string {
 }
 
 // serve starts the server and waits for its health endpoint.
-func serve(t *testing.T, env []string, dir string) *server {
+func serve(t testing.TB, env []string, dir string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	s := &server{base: "http://" + addr, out: &bytes.Buffer{}}
@@ -122,7 +122,7 @@ func serve(t *testing.T, env []string, dir string) *server {
 	return nil
 }
 
-func (s *server) stop(t *testing.T) {
+func (s *server) stop(t testing.TB) {
 	if s.cmd.ProcessState != nil {
 		return
 	}
@@ -139,7 +139,7 @@ func (s *server) stop(t *testing.T) {
 }
 
 // api sends a JSON request and decodes the JSON answer.
-func (s *server) api(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+func (s *server) api(t testing.TB, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -162,7 +162,7 @@ func (s *server) api(t *testing.T, method, path, token string, body any) (int, m
 }
 
 // signUp creates an account through PocketBase's API and signs in.
-func (s *server) signUp(t *testing.T, email string) (int, string) {
+func (s *server) signUp(t testing.TB, email string) (int, string) {
 	t.Helper()
 	status, _ := s.api(t, "POST", "/api/collections/users/records", "", map[string]any{
 		"email": email, "password": "correct-horse", "passwordConfirm": "correct-horse", "name": "Test"})

@@ -48,7 +48,7 @@ var (
 
 // Options tune the engine.
 type Options struct {
-	Workers    int           // turns running at once (default 16)
+	Workers    int           // turns running at once (default 128; a turn mostly waits on its provider)
 	FlushEvery time.Duration // how often streamed text is written (default 500ms)
 }
 
@@ -76,7 +76,7 @@ type turn struct {
 // New returns an engine.
 func New(st store.Store, chat Chatter, pub Publisher, opts Options) *Engine {
 	if opts.Workers <= 0 {
-		opts.Workers = 16
+		opts.Workers = 128
 	}
 	if opts.FlushEvery <= 0 {
 		opts.FlushEvery = 500 * time.Millisecond

@@ -25,6 +25,7 @@ type script struct {
 	replies  map[string][]string
 	calls    map[string]int
 	step     time.Duration
+	steps    map[string]time.Duration // per persona, overrides step
 	judge    string
 	fail     map[string]error
 	inFlight atomic.Int32
@@ -52,17 +53,21 @@ func (s *script) Chat(ctx context.Context, _ string, p store.Persona, req llm.Ch
 		reply = rs[min(i, len(rs)-1)]
 	}
 	err := s.fail[p.Name]
+	step := s.step
+	if d, ok := s.steps[p.Name]; ok {
+		step = d
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return llm.Usage{}, err
 	}
 	start := time.Now()
 	for i, w := range strings.SplitAfter(reply, " ") {
-		if i > 0 && s.step > 0 {
+		if i > 0 && step > 0 {
 			select {
 			case <-ctx.Done():
 				return llm.Usage{}, &llm.Error{Kind: llm.KindCancelled, Err: ctx.Err()}
-			case <-time.After(s.step):
+			case <-time.After(step):
 			}
 		}
 		if err := onDelta(w); err != nil {
@@ -111,7 +116,7 @@ type fixture struct {
 	eng      *discuss.Engine
 }
 
-func newFixture(t *testing.T, names ...string) *fixture {
+func newFixture(t testing.TB, names ...string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), sqlite.FileName))
@@ -127,7 +132,8 @@ func newFixture(t *testing.T, names ...string) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{st: st, tenantID: tn.ID, personas: map[string]store.Persona{},
-		chat: &script{replies: map[string][]string{}, calls: map[string]int{}, fail: map[string]error{}}, pub: &recorder{deltas: map[string]string{}}}
+		chat: &script{replies: map[string][]string{}, calls: map[string]int{}, fail: map[string]error{}, steps: map[string]time.Duration{}},
+		pub:  &recorder{deltas: map[string]string{}}}
 	for _, n := range names {
 		p, err := st.CreatePersona(ctx, store.Persona{TenantID: tn.ID, Name: n, ProviderID: "local-ollama", Model: "m", SystemPrompt: "You are " + n + "."})
 		if err != nil {
@@ -140,7 +146,7 @@ func newFixture(t *testing.T, names ...string) *fixture {
 	return f
 }
 
-func (f *fixture) discussion(t *testing.T, mode string, names ...string) store.Discussion {
+func (f *fixture) discussion(t testing.TB, mode string, names ...string) store.Discussion {
 	t.Helper()
 	var ids []string
 	for _, n := range names {

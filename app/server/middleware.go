@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/google/uuid"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/nyxcore/nyxcore/app/store"
@@ -77,11 +78,12 @@ func (l storeLookup) ByDomain(ctx context.Context, domain string) (string, bool,
 	return found(l.s.ResolveTenant(ctx, store.FindTenant{Domain: domain}))
 }
 
-// ByRef tries the id first: ids are UUIDs, which slugs may never look like.
+// ByRef looks a ref up as an id when it has an id's shape and as a slug
+// otherwise: ids are UUIDs, which slugs may never look like, so one query
+// always suffices.
 func (l storeLookup) ByRef(ctx context.Context, ref string) (string, bool, error) {
-	id, ok, err := found(l.s.ResolveTenant(ctx, store.FindTenant{ID: ref}))
-	if ok || err != nil {
-		return id, ok, err
+	if _, err := uuid.Parse(ref); err == nil {
+		return found(l.s.ResolveTenant(ctx, store.FindTenant{ID: ref}))
 	}
 	return found(l.s.ResolveTenant(ctx, store.FindTenant{Slug: ref}))
 }
