@@ -29,10 +29,6 @@ export function useUser(): User | null {
   return useSyncExternalStore(subscribe, () => snapshot)
 }
 
-export function currentUser(): User | null {
-  return snapshot
-}
-
 /** signOut forgets the token; the router then shows sign-in. */
 export function signOut(): void {
   deliberate = true

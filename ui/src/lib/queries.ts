@@ -19,13 +19,10 @@ export const queryClient = new QueryClient({
 })
 
 export const keys = {
-  me: ['me'] as const,
   tenants: ['tenants'] as const,
   tenant: (slug: string) => ['tenant', slug] as const,
   members: (slug: string) => ['tenant', slug, 'members'] as const,
 }
-
-export const useMe = () => useQuery({ queryKey: keys.me, queryFn: ({ signal }) => api.me(signal) })
 
 export const useTenants = () =>
   useQuery({ queryKey: keys.tenants, queryFn: ({ signal }) => api.tenants(signal).then((r) => r.items) })
@@ -50,7 +47,6 @@ export function useCreateTenant() {
     onSuccess: (t) => {
       qc.setQueryData(keys.tenant(t.slug), t)
       void qc.invalidateQueries({ queryKey: keys.tenants })
-      void qc.invalidateQueries({ queryKey: keys.me })
     },
   })
 }
@@ -62,7 +58,6 @@ export function useUpdateTenant(slug: string) {
     onSuccess: (t: Tenant) => {
       qc.setQueryData(keys.tenant(t.slug), t)
       void qc.invalidateQueries({ queryKey: keys.tenants })
-      void qc.invalidateQueries({ queryKey: keys.me })
     },
   })
 }
@@ -74,7 +69,6 @@ export function useDeleteTenant(slug: string) {
     onSuccess: () => {
       qc.removeQueries({ queryKey: keys.tenant(slug) })
       void qc.invalidateQueries({ queryKey: keys.tenants })
-      void qc.invalidateQueries({ queryKey: keys.me })
     },
   })
 }

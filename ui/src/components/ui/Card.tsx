@@ -1,9 +1,5 @@
-import type { HTMLAttributes, ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import { cx } from './cx'
-
-export function Card({ className, ...rest }: HTMLAttributes<HTMLDivElement>) {
-  return <div className={cx('rounded-xl border border-line bg-surface shadow-xs', className)} {...rest} />
-}
 
 /** Section is a settings-style card: a title and description beside or above its content. */
 export function Section({
