@@ -54,6 +54,10 @@ check:
 bench:
 	$(GO) test -run '^$$' -bench ColdStart -benchtime 10x .
 	$(GO) test -run '^$$' -bench TenantListRLS -benchtime 20000x -count 3 ./app/store/postgres/
+	$(GO) test -run '^$$' -bench 'FanoutSSE|IdleSubscriberMemory' -benchtime 1x ./app/realtime/
+	$(GO) test -run '^$$' -bench ParallelMode -benchtime 10x ./app/discuss/
+	$(GO) test -run '^$$' -bench TTFT -benchtime 6x .
+	NYX_BENCH_STREAMS=1 $(GO) test -run '^$$' -bench TTFT -benchtime 40x .
 
 clean:
 	rm -rf nyxcore nyx_data
