@@ -217,6 +217,28 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await page.getByRole('heading', { name: 'Account', exact: true }).waitFor()
   await shot(page, '14-account')
 
+  // A superuser signed in to the admin console in this browser gets a link to it;
+  // /_/ is PocketBase's dashboard, never the web app.
+  assert.equal(await page.getByRole('link', { name: 'Open the admin console' }).count(), 0)
+  server.superuser('root@example.com', 'superuser-pass-1')
+  await page.evaluate(async () => {
+    const r = await fetch('/api/collections/_superusers/auth-with-password', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ identity: 'root@example.com', password: 'superuser-pass-1' }),
+    })
+    const { token, record } = await r.json()
+    localStorage.setItem('__pb_superuser_auth__', JSON.stringify({ token, record }))
+  })
+  await page.reload()
+  assert.equal(await page.getByRole('link', { name: 'Open the admin console' }).getAttribute('href'), '/_/')
+  await page.getByTestId('user-menu').click()
+  await page.getByRole('menuitem', { name: 'Admin console' }).waitFor()
+  await page.keyboard.press('Escape')
+  const admin = await page.request.get('/_/')
+  assert.equal(admin.status(), 200)
+  assert.doesNotMatch(await admin.text(), /<title>nyxCore<\/title>/)
+
   // Keyboard: a skip link first, visible focus, menus that open and close from the keyboard.
   await page.reload()
   await page.getByRole('heading', { name: 'Account', exact: true }).waitFor()

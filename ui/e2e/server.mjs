@@ -50,6 +50,10 @@ export async function startServer() {
   return {
     url,
     log,
+    /** superuser creates an admin-console account with the binary's own command. */
+    superuser(email, password) {
+      execFileSync(bin, ['superuser', 'upsert', email, password, '--dir', join(dir, 'data')], { stdio: 'pipe' })
+    },
     async stop() {
       proc.kill('SIGTERM')
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)))

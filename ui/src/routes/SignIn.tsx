@@ -8,13 +8,14 @@ import { signInSchema } from '../lib/schemas'
 import { useForm } from '../lib/form'
 import { Button } from '../components/ui/Button'
 import { Field, FormError } from '../components/ui/Field'
-import { OAuthButtons } from './OAuthButtons'
+import { OAuthButtons, useAuthMethods } from './OAuthButtons'
 
 export default function SignIn() {
   const form = useForm(signInSchema, { email: '', password: '' })
   const [pending, setPending] = useState(false)
   const [show, setShow] = useState(false)
   const { search } = useLocation()
+  const passwordOff = useAuthMethods().data?.password.enabled === false
   const onSubmit = form.submit(async (data) => {
     setPending(true)
     try {
@@ -33,7 +34,12 @@ export default function SignIn() {
         <h1 className="text-2xl font-semibold tracking-tight">Welcome back</h1>
         <p className="text-sm text-fg-muted">Sign in to your nyxCore account.</p>
       </div>
-      <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label="Sign in">
+      {passwordOff && (
+        <p role="note" className="rounded-lg border border-line bg-subtle px-4 py-3 text-sm text-fg-muted">
+          Password sign-in is turned off on this server. Use one of the providers below.
+        </p>
+      )}
+      <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label="Sign in" hidden={passwordOff}>
         <FormError message={form.formError} />
         <Field label="Email" type="email" autoComplete="email" autoFocus placeholder="ada@example.com" {...form.field('email')} />
         <Field
