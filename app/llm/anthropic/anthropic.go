@@ -45,7 +45,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = defaultClient()
+		hc = llm.HTTPClient()
 	}
 	// WithoutEnvironmentDefaults keeps ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
 	// profiles and ANTHROPIC_CUSTOM_HEADERS of the host process away from a

@@ -44,15 +44,15 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 			status = s // an error event inside the stream
 		}
 		e = fromStatus(status, apiErr.Message, o)
-		e.RetryAfter = retryAfter(apiErr.Response)
+		e.RetryAfter = llm.RetryAfter(apiErr.Response)
 	case strings.HasPrefix(err.Error(), "received error while streaming"):
 		e = &llm.Error{Kind: llm.KindBadResponse, Message: "the stream carried an unreadable error"}
 	default:
-		e = fromTransport(err, p.host)
+		e = llm.FromTransport(err, p.host)
 	}
 	e.Provider = llm.KindAnthropic
-	e.Message = scrub(e.Message, p.key)
-	e.Err = redacted{err: err, text: scrub(err.Error(), p.key)}
+	e.Message = llm.Scrub(e.Message, p.key)
+	e.Err = llm.Redact(err, p.key)
 	return e
 }
 
@@ -61,7 +61,7 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 func fromStatus(status int, msg string, o op) *llm.Error {
 	detail := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if msg != "" {
-		detail = clip(msg)
+		detail = llm.Clip(msg)
 	}
 	switch {
 	case status == 401 || status == 402 || status == 403:

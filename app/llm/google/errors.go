@@ -35,11 +35,11 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 		e = fromStatus(apiErr, o)
 		e.RetryAfter = retryDelay(apiErr.Details)
 	default:
-		e = fromTransport(err, p.host)
+		e = llm.FromTransport(err, p.host)
 	}
 	e.Provider = llm.KindGoogle
-	e.Message = scrub(e.Message, p.key)
-	e.Err = redacted{err: err, text: scrub(err.Error(), p.key)}
+	e.Message = llm.Scrub(e.Message, p.key)
+	e.Err = llm.Redact(err, p.key)
 	return e
 }
 
@@ -49,7 +49,7 @@ func fromStatus(ae genai.APIError, o op) *llm.Error {
 	status := ae.Code
 	detail := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if ae.Message != "" {
-		detail = clip(ae.Message)
+		detail = llm.Clip(ae.Message)
 	}
 	switch {
 	case status == 401 || status == 403 || badKey(ae):

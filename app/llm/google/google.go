@@ -52,7 +52,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = defaultClient()
+		hc = llm.HTTPClient()
 	}
 	// The backend, key and base URL are all explicit, so the SDK reads
 	// nothing it uses from the environment; it makes no request here.
@@ -63,7 +63,7 @@ func New(cfg Config) (*Provider, error) {
 		HTTPOptions: genai.HTTPOptions{BaseURL: strings.TrimSuffix(base, "/") + "/"},
 	})
 	if err != nil {
-		return nil, llm.Errorf(llm.KindInvalid, llm.KindGoogle, redacted{err: err, text: scrub(err.Error(), cfg.APIKey)}, "the Gemini client cannot be built")
+		return nil, llm.Errorf(llm.KindInvalid, llm.KindGoogle, llm.Redact(err, cfg.APIKey), "the Gemini client cannot be built")
 	}
 	return &Provider{client: client, host: u.Host, key: cfg.APIKey}, nil
 }

@@ -35,15 +35,15 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 	switch {
 	case errors.As(err, &apiErr):
 		e = fromStatus(apiErr.StatusCode, apiErr.Code, apiErr.Message, o)
-		e.RetryAfter = retryAfter(apiErr.Response)
+		e.RetryAfter = llm.RetryAfter(apiErr.Response)
 	case errors.As(err, &streamErr):
 		e = fromStreamError(streamErr)
 	default:
-		e = fromTransport(err, p.host)
+		e = llm.FromTransport(err, p.host)
 	}
 	e.Provider = llm.KindOpenAI
-	e.Message = scrub(e.Message, p.key)
-	e.Err = redacted{err: err, text: scrub(err.Error(), p.key)}
+	e.Message = llm.Scrub(e.Message, p.key)
+	e.Err = llm.Redact(err, p.key)
 	return e
 }
 
@@ -52,7 +52,7 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 func fromStatus(status int, code, msg string, o op) *llm.Error {
 	detail := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if msg != "" {
-		detail = clip(msg)
+		detail = llm.Clip(msg)
 	}
 	switch {
 	case status == 401 || status == 403:
@@ -103,7 +103,7 @@ func fromStreamError(se *ssestream.StreamError) *llm.Error {
 		return &llm.Error{Kind: llm.KindBadResponse, Message: "the stream carried an unreadable error"}
 	}
 	code := fmt.Sprint(body.Error.Code)
-	msg := "the stream failed: " + clip(body.Error.Message)
+	msg := "the stream failed: " + llm.Clip(body.Error.Message)
 	switch {
 	case tooLong(code, body.Error.Message):
 		return &llm.Error{Kind: llm.KindContextTooLong, Message: msg}

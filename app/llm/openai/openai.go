@@ -53,7 +53,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = defaultClient()
+		hc = llm.HTTPClient()
 	}
 	// The services are built directly rather than through sdk.NewClient,
 	// which would add OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID and

@@ -1,4 +1,4 @@
-package openai
+package llm
 
 import (
 	"errors"
@@ -10,28 +10,26 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/nyxcore/nyxcore/app/llm"
 )
 
-// The helpers below are the same in the three hosted providers.
+// Helpers the hosted providers (OpenAI, Anthropic, Google) share.
 
-// fromTransport maps failures below HTTP. Errors from sending the request
+// FromTransport maps failures below HTTP for the hosted providers. Errors from sending the request
 // come wrapped in *url.Error (refused, DNS, TLS, timeouts); anything else
 // happened while reading an accepted stream: a cut connection or bytes
 // that are not the API's format.
-func fromTransport(err error, host string) *llm.Error {
+func FromTransport(err error, host string) *Error {
 	var ue *url.Error
 	var ne net.Error
 	switch {
 	case errors.As(err, &ue):
-		return &llm.Error{Kind: llm.KindUnavailable, Message: fmt.Sprintf("could not reach %s: %s", host, netReason(err))}
+		return &Error{Kind: KindUnavailable, Message: fmt.Sprintf("could not reach %s: %s", host, netReason(err))}
 	case errors.As(err, &ne) && ne.Timeout():
-		return &llm.Error{Kind: llm.KindUnavailable, Message: fmt.Sprintf("%s stopped answering: timeout", host)}
+		return &Error{Kind: KindUnavailable, Message: fmt.Sprintf("%s stopped answering: timeout", host)}
 	case isCut(err):
-		return &llm.Error{Kind: llm.KindBadResponse, Message: "stream ended early: the connection was closed"}
+		return &Error{Kind: KindBadResponse, Message: "stream ended early: the connection was closed"}
 	}
-	return &llm.Error{Kind: llm.KindBadResponse, Message: "the server sent a malformed response"}
+	return &Error{Kind: KindBadResponse, Message: "the server sent a malformed response"}
 }
 
 func isCut(err error) bool {
@@ -55,9 +53,9 @@ func netReason(err error) string {
 	return "network error"
 }
 
-// retryAfter reads Retry-After (seconds or an HTTP date) or OpenAI's
+// RetryAfter reads Retry-After (seconds or an HTTP date) or OpenAI's
 // retry-after-ms.
-func retryAfter(resp *http.Response) time.Duration {
+func RetryAfter(resp *http.Response) time.Duration {
 	if resp == nil {
 		return 0
 	}
@@ -75,7 +73,7 @@ func retryAfter(resp *http.Response) time.Duration {
 }
 
 // clip keeps a provider message short enough for a toast.
-func clip(s string) string {
+func Clip(s string) string {
 	const limit = 300
 	if r := []rune(s); len(r) > limit {
 		return string(r[:limit]) + "…"
@@ -83,12 +81,16 @@ func clip(s string) string {
 	return s
 }
 
-func scrub(s, key string) string {
+// Scrub removes key from s.
+func Scrub(s, key string) string {
 	if key == "" {
 		return s
 	}
 	return strings.ReplaceAll(s, key, "[redacted]")
 }
+
+// Redact returns err as a cause fit for logs: its text with key removed.
+func Redact(err error, key string) error { return redacted{err: err, text: Scrub(err.Error(), key)} }
 
 // redacted is the cause kept for logs, with the key scrubbed from its
 // text. It holds the scrubbed text, not the key, so that printing it with
@@ -105,10 +107,10 @@ func (r redacted) Error() string { return r.text }
 func (r redacted) GoString() string { return "redacted(" + strconv.Quote(r.text) + ")" }
 func (r redacted) Unwrap() error    { return r.err }
 
-// defaultClient bounds the wait for response headers but sets no overall
+// HTTPClient returns the client hosted providers use by default: it bounds the wait for response headers but sets no overall
 // timeout, since a stream may rightly run for minutes; the caller's context
 // bounds the whole chat.
-func defaultClient() *http.Client {
+func HTTPClient() *http.Client {
 	if t, ok := http.DefaultTransport.(*http.Transport); ok {
 		t = t.Clone()
 		t.ResponseHeaderTimeout = 2 * time.Minute
