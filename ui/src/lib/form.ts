@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react'
-import type { z } from 'zod'
+import type { z } from 'zod/mini'
 import { ApiError } from './api'
 import { validate } from './schemas'
 import { messageFor } from './errors'
@@ -11,7 +11,7 @@ type Values = Record<string, string>
  * before calling onValid, focuses the first invalid field, and puts a
  * server error next to the field it names (data.field) or above the form.
  */
-export function useForm<V extends Values, S extends z.ZodType>(schema: S, initial: V) {
+export function useForm<V extends Values, S extends z.ZodMiniType>(schema: S, initial: V) {
   const [values, setValues] = useState<V>(initial)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string>()

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 // Form schemas. They mirror the server's rules (app/tenant/slug.go,
 // app/server/validate.go, PocketBase's users collection) so mistakes show
@@ -42,47 +42,50 @@ export function slugify(name: string): string {
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\u0000-\u001f\u007f-\u009f]/
 
-export const nameField = z
-  .string()
-  .trim()
-  .min(1, 'Enter a name.')
-  .max(100, 'Use at most 100 characters.')
-  .refine((s) => !controlChars.test(s), 'Remove the control characters.')
+export const nameField = z.string().check(
+  z.trim(),
+  z.minLength(1, 'Enter a name.'),
+  z.maxLength(100, 'Use at most 100 characters.'),
+  z.refine((s) => !controlChars.test(s), 'Remove the control characters.'),
+)
 
-export const slugField = z.string().superRefine((s, ctx) => {
-  const problem = slugProblem(s)
-  if (problem) ctx.addIssue({ code: 'custom', message: problem })
-})
+export const slugField = z.string().check(
+  z.superRefine((s, ctx) => {
+    const problem = slugProblem(s)
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: s })
+  }),
+)
 
-export const emailField = z.string().trim().min(1, 'Enter your email address.').pipe(z.email('Enter an email address such as ada@example.com.'))
+export const emailField = z.pipe(
+  z.string().check(z.trim(), z.minLength(1, 'Enter your email address.')),
+  z.email('Enter an email address such as ada@example.com.'),
+)
 
-export const domainField = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine(
-    (s) =>
-      s === '' ||
-      (s.length <= 253 &&
-        s.includes('.') &&
-        s.split('.').every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) &&
-        !/^\d+(\.\d+)*$/.test(s)),
+const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
+
+export const domainField = z.string().check(
+  z.trim(),
+  z.toLowerCase(),
+  z.refine(
+    (s) => s === '' || (s.length <= 253 && s.includes('.') && s.split('.').every((l) => hostLabel.test(l)) && !/^\d+(\.\d+)*$/.test(s)),
     'Enter a host name such as chat.example.com.',
-  )
+  ),
+)
+
+const newPassword = z.string().check(z.minLength(8, 'Use at least 8 characters.'), z.maxLength(71, 'Use at most 71 characters.'))
+const passwordsMatch = z.refine<{ password: string; passwordConfirm: string }>((v) => v.password === v.passwordConfirm, {
+  path: ['passwordConfirm'],
+  message: 'The passwords don’t match.',
+})
 
 export const signInSchema = z.object({
   email: emailField,
-  password: z.string().min(1, 'Enter your password.'),
+  password: z.string().check(z.minLength(1, 'Enter your password.')),
 })
 
 export const signUpSchema = z
-  .object({
-    name: nameField,
-    email: emailField,
-    password: z.string().min(8, 'Use at least 8 characters.').max(71, 'Use at most 71 characters.'),
-    passwordConfirm: z.string(),
-  })
-  .refine((v) => v.password === v.passwordConfirm, { path: ['passwordConfirm'], message: 'The passwords don’t match.' })
+  .object({ name: nameField, email: emailField, password: newPassword, passwordConfirm: z.string() })
+  .check(passwordsMatch)
 
 export const tenantSchema = z.object({ name: nameField, slug: slugField })
 export const domainSchema = z.object({ custom_domain: domainField })
@@ -92,18 +95,14 @@ export const inviteSchema = z.object({
 })
 export const profileSchema = z.object({ name: nameField })
 export const passwordSchema = z
-  .object({
-    oldPassword: z.string().min(1, 'Enter your current password.'),
-    password: z.string().min(8, 'Use at least 8 characters.').max(71, 'Use at most 71 characters.'),
-    passwordConfirm: z.string(),
-  })
-  .refine((v) => v.password === v.passwordConfirm, { path: ['passwordConfirm'], message: 'The passwords don’t match.' })
+  .object({ oldPassword: z.string().check(z.minLength(1, 'Enter your current password.')), password: newPassword, passwordConfirm: z.string() })
+  .check(passwordsMatch)
 
 /** FieldErrors maps a field name to its first problem. */
 export type FieldErrors<T> = Partial<Record<keyof T & string, string>> & { form?: string }
 
 /** validate parses values with schema and returns the data or the first problem of each field. */
-export function validate<S extends z.ZodType>(
+export function validate<S extends z.ZodMiniType>(
   schema: S,
   values: unknown,
 ): { ok: true; data: z.output<S> } | { ok: false; errors: Record<string, string> } {
