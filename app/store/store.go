@@ -142,6 +142,7 @@ type Store interface {
 	PersonaStore
 	SecretStore
 	DiscussionStore
+	AuditStore
 }
 
 // NewID returns a new time-ordered unique id (a UUIDv7 string), the form

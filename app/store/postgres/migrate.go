@@ -34,6 +34,7 @@ var runtimeGrants = []grant{
 	{"TABLE discussions", "SELECT, INSERT, UPDATE, DELETE"},
 	{"TABLE messages", "SELECT, INSERT, UPDATE, DELETE"},
 	{"TABLE discussion_rounds", "SELECT, INSERT, UPDATE, DELETE"},
+	{"TABLE audit_log", "SELECT, INSERT"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

@@ -236,7 +236,7 @@ func TestMigrateIsIdempotentAndGrantsExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"discussion_rounds:DELETE", "discussion_rounds:INSERT", "discussion_rounds:SELECT", "discussion_rounds:UPDATE",
+	want := []string{"audit_log:INSERT", "audit_log:SELECT", "discussion_rounds:DELETE", "discussion_rounds:INSERT", "discussion_rounds:SELECT", "discussion_rounds:UPDATE",
 		"discussions:DELETE", "discussions:INSERT", "discussions:SELECT", "discussions:UPDATE",
 		"memberships:DELETE", "memberships:INSERT", "memberships:SELECT", "memberships:UPDATE",
 		"messages:DELETE", "messages:INSERT", "messages:SELECT", "messages:UPDATE",
@@ -295,6 +295,9 @@ func TestEveryTenantTableIsConfined(t *testing.T) {
 		if err := tdb.db.AddRound(ctx, store.Round{TenantID: tenant, DiscussionID: d.ID, TurnID: "t", Round: 1}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := tdb.db.AppendAudit(ctx, store.AuditEntry{TenantID: tenant, Action: "x"}, func(*store.AuditEntry) string { return "h" }); err != nil {
+			t.Fatal(err)
+		}
 	}
 	owner, err := pgx.Connect(ctx, tdb.adminURL)
 	if err != nil {
@@ -318,6 +321,23 @@ func TestEveryTenantTableIsConfined(t *testing.T) {
 		}
 		if got != want || total <= want {
 			t.Errorf("%s: B's unfiltered SELECT saw %d rows; B has %d of %d", table, got, want, total)
+		}
+	}
+}
+
+// TestRuntimeRoleCannotRewriteTheAuditLog: INSERT and SELECT only.
+func TestRuntimeRoleCannotRewriteTheAuditLog(t *testing.T) {
+	ctx := context.Background()
+	tdb := newTestDB(t)
+	a, _ := rlsFixture(t, tdb.db)
+	if _, err := tdb.db.AppendAudit(ctx, store.AuditEntry{TenantID: a.ID, Action: "x"}, func(*store.AuditEntry) string { return "h" }); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`UPDATE audit_log SET action = 'y'`, `DELETE FROM audit_log`} {
+		err := tdb.db.withTenantTx(ctx, a.ID, func(tx pgx.Tx) error { _, err := tx.Exec(ctx, q); return err })
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+			t.Fatalf("%s as the runtime role: %v, want permission denied", q, err)
 		}
 	}
 }

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/nyxcore/nyxcore/app/store"
@@ -69,5 +71,28 @@ func TestSnapshotIsConsistentCopy(t *testing.T) {
 	defer copyDB.Close()
 	if u, err := copyDB.GetUser(ctx, "u1"); err != nil || u.Email != "a@example.com" {
 		t.Fatalf("snapshot user = %+v, %v", u, err)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), sqlite.FileName)
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.AppendAudit(ctx, store.AuditEntry{TenantID: "t1", Action: "x"}, func(*store.AuditEntry) string { return "h" }); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{`UPDATE audit_log SET action = 'y'`, `DELETE FROM audit_log`} {
+		if _, err := raw.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Fatalf("%s: %v, want the append-only refusal", q, err)
+		}
 	}
 }

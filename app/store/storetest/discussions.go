@@ -139,3 +139,41 @@ func testDiscussionIsolation(t *testing.T, s store.Store) {
 		t.Fatalf("A's message changed: %+v", got)
 	}
 }
+
+// testAuditIsolation: tenant B never reads A's audit log.
+func testAuditIsolation(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := newFixture(t, s)
+	seal := func(e *store.AuditEntry) string { return "h" + e.Action }
+	for _, action := range []string{"a.one", "a.two"} {
+		if _, err := s.AppendAudit(ctx, store.AuditEntry{TenantID: f.a.ID, Action: action, ActorID: f.ownerA}, seal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := s.AppendAudit(ctx, store.AuditEntry{TenantID: f.b.ID, Action: "b.one"}, seal)
+	must(t, err)
+	if e.Seq != 1 || e.PrevHash != "" {
+		t.Fatalf("B's first entry continues another chain: %+v", e)
+	}
+	list, err := s.ListAudit(ctx, f.a.ID, store.FindAudit{Limit: 10})
+	must(t, err)
+	if len(list) != 2 || list[0].Seq != 2 || list[0].PrevHash != "ha.one" || list[0].Hash != "ha.two" {
+		t.Fatalf("A's audit = %+v", list)
+	}
+	if l, _ := s.ListAudit(ctx, f.a.ID, store.FindAudit{Action: "a.one", Limit: 10}); len(l) != 1 {
+		t.Fatalf("filter by action = %+v", l)
+	}
+	for _, tenant := range []string{f.b.ID, ""} {
+		n := 0
+		s.ChainAudit(ctx, tenant, func(e store.AuditEntry) error {
+			if e.TenantID != f.b.ID {
+				t.Errorf("tenant %q sees %s's entry", tenant, e.TenantID)
+			}
+			n++
+			return nil
+		})
+		if l, _ := s.ListAudit(ctx, tenant, store.FindAudit{Limit: 10}); len(l) > 1 {
+			t.Fatalf("tenant %q lists %d entries", tenant, len(l))
+		}
+	}
+}

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"Secrets", testSecrets},
 		{"Discussions", testDiscussions},
 		{"DiscussionIsolation", testDiscussionIsolation},
+		{"AuditIsolation", testAuditIsolation},
 	}
 	for _, sc := range suites {
 		t.Run(sc.name, func(t *testing.T) {
