@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -442,5 +443,43 @@ func TestKilledServerKeepsPartialReplies(t *testing.T) {
 	}
 	if status, _ := s.api(t, "POST", "/api/nyx/tenants/lab/discussions/"+id+"/stop", tok, nil); status != 200 {
 		t.Fatalf("stop after restart: %d", status)
+	}
+}
+
+// TestAuditVerifyDetectsOneAlteredByte: sign-ins and changes are recorded;
+// `audit verify` passes, then fails naming the entry after one byte of
+// the database is changed.
+func TestAuditVerifyDetectsOneAlteredByte(t *testing.T) {
+	dir := t.TempDir()
+	env := cleanEnv()
+	s := serve(t, env, dir)
+	_, tok := s.signUp(t, "ada@example.com")
+	s.api(t, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "lab", "name": "Lab"})
+	s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ada@example.com", "password": "correct-horse"})
+	s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ada@example.com", "password": "wrong-horse"})
+	_, log := s.api(t, "GET", "/api/nyx/tenants/lab/audit", tok, nil)
+	got := fmt.Sprint(log["items"])
+	if !strings.Contains(got, "action:auth.signin_failed") || !strings.Contains(got, "action:auth.signin ") {
+		t.Fatalf("sign-ins not recorded: %s", got)
+	}
+	s.stop(t)
+
+	out, code := run(t, env, "audit", "verify", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "entries intact") {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "nyx.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"DROP TRIGGER audit_log_no_update", "UPDATE audit_log SET ip = '127.0.0.2' WHERE seq = 2"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	out, code = run(t, env, "audit", "verify", "--dir", dir)
+	if code == 0 || !strings.Contains(out, "broken at entry 2") {
+		t.Fatalf("verify after tampering: exit %d\n%s", code, out)
 	}
 }

@@ -13,14 +13,30 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/nyxcore/nyxcore/app/audit"
 	"github.com/nyxcore/nyxcore/app/store"
 )
 
 // UsersCollection is the auth collection nyxCore's people sign in with.
 const UsersCollection = "users"
 
-// Register binds the mirror hooks to app.
-func Register(app core.App, st store.Store) {
+// Register binds the mirror hooks to app, and, when log is set, records
+// password sign-ins (successful or not) in the audit log of every tenant
+// of the account concerned.
+func Register(app core.App, st store.Store, log *audit.Log) {
+	if log != nil {
+		app.OnRecordAuthWithPasswordRequest(UsersCollection).BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
+			err := e.Next()
+			if e.Record != nil {
+				action := "auth.signin"
+				if err != nil {
+					action = "auth.signin_failed"
+				}
+				recordSignIn(e.RequestEvent, st, log, e.Record, action)
+			}
+			return err
+		})
+	}
 	mirror := func(e *core.RecordEvent) error {
 		if err := st.UpsertUser(e.Context, userOf(e.Record)); err != nil {
 			e.App.Logger().Error("nyx: mirror user", "id", e.Record.Id, "error", err.Error())
@@ -86,4 +102,21 @@ func Reconcile(ctx context.Context, app core.App, st store.Store) error {
 
 func userOf(r *core.Record) store.User {
 	return store.User{ID: r.Id, Email: r.Email(), Name: r.GetString("name")}
+}
+
+// recordSignIn writes action to the audit log of each of rec's tenants.
+func recordSignIn(e *core.RequestEvent, st store.Store, log *audit.Log, rec *core.Record, action string) {
+	ctx := e.Request.Context()
+	ms, err := st.ListMemberships(ctx, rec.Id)
+	if err != nil {
+		e.App.Logger().Error("nyx: audit sign-in", "error", err.Error())
+		return
+	}
+	for _, m := range ms {
+		err := log.Record(ctx, audit.Entry{TenantID: m.Tenant.ID, ActorID: rec.Id, ActorEmail: rec.Email(), Action: action,
+			TargetType: "user", TargetID: rec.Id, IP: e.RealIP(), UserAgent: e.Request.UserAgent()})
+		if err != nil {
+			e.App.Logger().Error("nyx: audit sign-in", "tenant", m.Tenant.ID, "error", err.Error())
+		}
+	}
 }

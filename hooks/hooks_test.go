@@ -27,7 +27,7 @@ func setup(t *testing.T) (*tests.TestApp, store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	hooks.Register(app, st)
+	hooks.Register(app, st, nil)
 	return app, st
 }
 

@@ -65,6 +65,7 @@ func Run(cfg *config.Config, flags *pflag.FlagSet) int {
 		record(newDoctor(pb, cfg)),
 		record(newVersion()),
 		newKeys(cfg, pb.DataDir, record),
+		newAudit(cfg, pb.DataDir, record),
 		cmd.NewSuperuserCommand(pb),
 	)
 	if err := pb.Execute(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nyxcore/nyxcore/app/audit"
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/secret"
@@ -106,13 +107,14 @@ func (k *keys) add(ctx context.Context) (secret.Key, error) {
 // rotate re-seals every stored provider key with the newest data key,
 // tenant by tenant, each under row locks; running it again continues
 // where an interrupted run stopped.
-func (k *keys) rotate(ctx context.Context, st store.SecretStore) (int, error) {
+func (k *keys) rotate(ctx context.Context, st store.Store) (int, error) {
 	current := k.ring.CurrentID()
 	tenants, err := st.TenantIDs(ctx)
 	if err != nil {
 		return 0, err
 	}
 	total := 0
+	log := audit.New(st)
 	for _, tenantID := range tenants {
 		n, err := st.RewrapProviderKeys(ctx, tenantID, func(providerID, env string) (string, bool, error) {
 			if kid, err := secret.KeyID(env); err == nil && kid == current {
@@ -128,6 +130,10 @@ func (k *keys) rotate(ctx context.Context, st store.SecretStore) (int, error) {
 		})
 		total += n
 		if err != nil {
+			return total, err
+		}
+		if err := log.Record(ctx, audit.Entry{TenantID: tenantID, Action: "keys.rotate", TargetType: "secret_key", TargetID: current,
+			Details: map[string]any{"reencrypted": n}}); err != nil {
 			return total, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/nyxcore/nyxcore/app/audit"
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
@@ -64,7 +65,7 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		k.Close()
 		st.Close()
 	}
-	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub}, closeAll, nil
+	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st)}, closeAll, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {

@@ -31,7 +31,7 @@ func newServe(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Command {
 				closeAll()
 				return e.Next()
 			})
-			hooks.Register(pb, deps.Store)
+			hooks.Register(pb, deps.Store, deps.Audit)
 			server.Register(pb, deps)
 			pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 				return startup(se, cfg, deps)

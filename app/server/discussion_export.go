@@ -39,6 +39,7 @@ func (a *api) exportDiscussion(e *core.RequestEvent) error {
 			names[p.ID] = p.Name
 		}
 	}
+	a.record(e, d.TenantID, "discussion.export", "discussion", d.ID, map[string]any{"format": format})
 	file := "discussion-" + d.ID + "." + format
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
 	if format == "json" {

@@ -47,5 +47,6 @@ func (a *api) deleteDiscussion(e *core.RequestEvent) error {
 	if err := a.Store.DeleteDiscussion(e.Request.Context(), d.TenantID, d.ID); err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, d.TenantID, "discussion.delete", "discussion", d.ID, map[string]any{"title": d.Title})
 	return e.NoContent(http.StatusNoContent)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/nyxcore/nyxcore/app/audit"
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
@@ -114,12 +115,13 @@ func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama
 	if err := migrations.ApplySignup(app, true); err != nil {
 		t.Fatal(err)
 	}
-	hooks.Register(app, st)
+	log := audit.New(st)
+	hooks.Register(app, st, log)
 	reg := newRegistry(t, builtinOllama)
 	hub := realtime.New(realtime.Options{})
 	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
 	t.Cleanup(func() { engine.Shutdown(time.Second); hub.Close() })
-	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub})
+	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log})
 	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{}}
 	e.serve()
 	e.populate()

@@ -47,5 +47,6 @@ func (a *api) addMember(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, tenantID(e), "member.add", "user", m.UserID, map[string]any{"email": m.Email, "role": m.Role})
 	return e.JSON(http.StatusCreated, viewMember(m))
 }

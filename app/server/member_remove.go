@@ -24,6 +24,11 @@ func (a *api) removeMember(e *core.RequestEvent) error {
 	if err := a.Store.RemoveMember(e.Request.Context(), tenantID(e), target.UserID); err != nil {
 		return a.fail(e, err)
 	}
+	action := "member.remove"
+	if self {
+		action = "member.leave"
+	}
+	a.record(e, tenantID(e), action, "user", target.UserID, map[string]any{"email": target.Email, "role": target.Role})
 	return e.NoContent(http.StatusNoContent)
 }
 

@@ -33,5 +33,6 @@ func (a *api) updateMember(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, tenantID(e), "member.role", "user", m.UserID, map[string]any{"from": target.Role, "to": m.Role})
 	return e.JSON(http.StatusOK, viewMember(m))
 }

@@ -48,6 +48,7 @@ func (a *api) pullModel(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, tenantID(e), "model.pull", "model", strings.TrimSpace(ref.Model), map[string]any{"provider": ref.Provider})
 	s := startSSE(e)
 	err = m.Pull(e.Request.Context(), strings.TrimSpace(ref.Model), func(p llm.PullProgress) error {
 		return s.send("progress", p)
@@ -80,5 +81,6 @@ func (a *api) deleteModel(e *core.RequestEvent) error {
 	if err := m.Delete(e.Request.Context(), strings.TrimSpace(ref.Model)); err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, tenantID(e), "model.delete", "model", strings.TrimSpace(ref.Model), map[string]any{"provider": ref.Provider})
 	return e.NoContent(http.StatusNoContent)
 }

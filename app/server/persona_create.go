@@ -34,6 +34,7 @@ func (a *api) createPersona(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, created.TenantID, "persona.create", "persona", created.ID, map[string]any{"name": created.Name, "model": created.Model})
 	return e.JSON(http.StatusCreated, viewPersona(created))
 }
 

@@ -48,5 +48,6 @@ func (a *api) deletePersona(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, tenantID(e), "persona.delete", "persona", e.Request.PathValue("id"), nil)
 	return e.NoContent(http.StatusNoContent)
 }

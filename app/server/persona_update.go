@@ -49,6 +49,7 @@ func (a *api) updatePersona(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, p.TenantID, "persona.update", "persona", p.ID, map[string]any{"name": p.Name, "model": p.Model})
 	return e.JSON(http.StatusOK, viewPersona(p))
 }
 

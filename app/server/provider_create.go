@@ -42,6 +42,8 @@ func (a *api) createProvider(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, created.TenantID, "provider.create", "provider", created.ID,
+		map[string]any{"kind": created.Kind, "name": created.Name, "base_url": created.BaseURL, "api_key_set": created.APIKey != ""})
 	return e.JSON(http.StatusCreated, viewProvider(*created))
 }
 

@@ -21,5 +21,6 @@ func (a *api) deleteProvider(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, tenantID(e), "provider.delete", "provider", id, nil)
 	return e.NoContent(http.StatusNoContent)
 }

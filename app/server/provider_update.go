@@ -44,6 +44,12 @@ func (a *api) updateProvider(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	key := "unchanged"
+	if u.APIKey != nil {
+		key = map[bool]string{true: "replaced", false: "removed"}[*u.APIKey != ""]
+	}
+	a.record(e, p.TenantID, "provider.update", "provider", p.ID,
+		map[string]any{"name": p.Name, "base_url": p.BaseURL, "enabled": p.Enabled, "api_key": key})
 	return e.JSON(http.StatusOK, viewProvider(*p))
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/nyxcore/nyxcore/app/audit"
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
@@ -26,6 +27,8 @@ type Deps struct {
 	// Engine runs discussion turns; Hub streams their events.
 	Engine *discuss.Engine
 	Hub    *realtime.Hub
+	// Audit records security-relevant actions.
+	Audit *audit.Log
 }
 
 // api holds the dependencies of every handler.
@@ -84,6 +87,7 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.DELETE("/personas/{id}", a.deletePersona).BindFunc(requireRole(tenant.RoleMember))
 	t.POST("/personas/{id}/try", a.tryPersona).BindFunc(requireRole(tenant.RoleMember))
 	t.GET("/events", a.tenantEvents).BindFunc(requireRole(tenant.RoleViewer))
+	t.GET("/audit", a.listAudit).BindFunc(requireRole(tenant.RoleAdmin))
 	t.GET("/discussions", a.listDiscussions).BindFunc(requireRole(tenant.RoleViewer))
 	t.POST("/discussions", a.createDiscussion).BindFunc(requireRole(tenant.RoleMember))
 	t.GET("/discussions/{id}", a.getDiscussion).BindFunc(requireRole(tenant.RoleViewer))

@@ -33,5 +33,6 @@ func (a *api) createTenant(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, t.ID, "tenant.create", "tenant", t.ID, map[string]any{"slug": t.Slug, "name": t.Name})
 	return e.JSON(http.StatusCreated, viewTenant(t, tenant.RoleOwner))
 }

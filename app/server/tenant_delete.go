@@ -11,5 +11,6 @@ func (a *api) deleteTenant(e *core.RequestEvent) error {
 	if err := a.Store.DeleteTenant(e.Request.Context(), tenantID(e)); err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, tenantID(e), "tenant.delete", "tenant", tenantID(e), nil) // the log outlives the tenant
 	return e.NoContent(http.StatusNoContent)
 }

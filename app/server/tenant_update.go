@@ -29,6 +29,7 @@ func (a *api) updateTenant(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.record(e, t.ID, "tenant.update", "tenant", t.ID, map[string]any{"name": u.Name != nil, "slug": u.Slug != nil, "custom_domain": u.CustomDomain != nil})
 	return e.JSON(http.StatusOK, viewTenant(t, role(e)))
 }
 

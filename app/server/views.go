@@ -59,3 +59,5 @@ func (o *optString) UnmarshalJSON(b []byte) error {
 	}
 	return json.Unmarshal(b, &o.Value)
 }
+
+func jsonUnmarshal(b []byte, v any) { json.Unmarshal(b, v) } //nolint:errcheck // stored values were marshalled by us
