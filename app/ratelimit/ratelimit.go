@@ -1,0 +1,113 @@
+// Package ratelimit decides whether a request may proceed, with token
+// buckets kept in a Redis-protocol store. One Lua script does the whole
+// decision server-side, so the same code is exact against a production
+// Redis and against the embedded miniredis of kv.Open(ctx, ""), and many
+// nyxCore processes sharing one Redis agree on every bucket and on the clock.
+//
+// Buckets are keyed per route class and per scope (IP, user, tenant); see
+// Key, Limits and Limiter.Check. A store outage is handled by a Policy.
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Errors returned by Allow and Check. Store outages are not among them:
+// those become a Decision under the Limiter's Policy.
+var (
+	// ErrCostExceedsBurst means the request costs more tokens than the
+	// bucket holds, so it can never be allowed; retrying does not help.
+	ErrCostExceedsBurst = errors.New("ratelimit: cost exceeds burst")
+	// ErrInvalidRule means a Rule with a rate that is not positive and
+	// finite or a burst below 1, or a cost below 1.
+	ErrInvalidRule = errors.New("ratelimit: invalid rule or cost")
+)
+
+// Rule is a token bucket: it holds at most Burst tokens and gains Rate
+// tokens per second. A request costing n tokens is allowed when the bucket
+// holds at least n.
+type Rule struct {
+	Rate  float64 // tokens per second
+	Burst int     // bucket size
+}
+
+// PerMinute is a Rule of n tokens a minute with a bucket of burst.
+func PerMinute(n float64, burst int) Rule { return Rule{Rate: n / 60, Burst: burst} }
+
+func (r Rule) valid() bool {
+	return r.Rate > 0 && !math.IsInf(r.Rate, 0) && r.Burst >= 1
+}
+
+// Decision is the outcome of one check. Limit is 0 when no bucket was
+// consulted (no rule applied, or the store was down); WriteHeaders then
+// sends no RateLimit-* headers.
+type Decision struct {
+	Allowed    bool
+	Remaining  int           // whole tokens left after this request
+	Limit      int           // burst of the bucket this decision describes
+	RetryAfter time.Duration // when refused: wait until enough tokens; 0 if never (ErrCostExceedsBurst)
+	Reset      time.Duration // until the bucket is full again
+}
+
+// Limiter checks and charges buckets. It is safe for concurrent use.
+type Limiter struct {
+	c      redis.Scripter
+	policy Policy
+	logf   func(msg string, args ...any)
+
+	healthy   atomic.Bool
+	failures  atomic.Uint64
+	nextAlarm atomic.Int64 // unix nanoseconds before which outage alarms are suppressed
+	alarmed   atomic.Bool  // an alarm was logged and its recovery not yet
+}
+
+// New returns a Limiter over c, typically a *kv.Client (it embeds a
+// *redis.Client). policy says what to decide when the store fails; logf,
+// which may be nil, receives outage alarms as a message and key-value
+// pairs, the shape of slog.Warn.
+func New(c redis.Scripter, policy Policy, logf func(msg string, args ...any)) *Limiter {
+	l := &Limiter{c: c, policy: policy, logf: logf}
+	l.healthy.Store(true)
+	return l
+}
+
+// Allow takes cost tokens from the bucket at key if it holds that many,
+// in one round trip. A store error yields the policy's Decision and a nil
+// error; the caller's own cancellation yields an error.
+func (l *Limiter) Allow(ctx context.Context, key string, rule Rule, cost int) (Decision, error) {
+	return l.take(ctx, []string{key}, []Rule{rule}, cost)
+}
+
+// Healthy reports whether the last call reached the store.
+func (l *Limiter) Healthy() bool { return l.healthy.Load() }
+
+// Failures counts calls the store failed since New, for metrics.
+func (l *Limiter) Failures() uint64 { return l.failures.Load() }
+
+// take checks every bucket and charges them all only if all allow.
+func (l *Limiter) take(ctx context.Context, keys []string, rules []Rule, cost int) (Decision, error) {
+	if cost < 1 {
+		return Decision{}, fmt.Errorf("%w: cost %d", ErrInvalidRule, cost)
+	}
+	for i, r := range rules {
+		if !r.valid() {
+			return Decision{}, fmt.Errorf("%w: %s: %+v", ErrInvalidRule, keys[i], r)
+		}
+		if cost > r.Burst {
+			return Decision{Limit: r.Burst}, fmt.Errorf("%w: %s: cost %d, burst %d", ErrCostExceedsBurst, keys[i], cost, r.Burst)
+		}
+	}
+	res, err := runBuckets(ctx, l.c, keys, rules, cost)
+	if err != nil {
+		return l.outage(ctx, err)
+	}
+	l.recovered()
+	return merge(res, rules), nil
+}
