@@ -52,6 +52,7 @@ func Register(app core.App, deps Deps) {
 
 func (a *api) routes(se *core.ServeEvent) {
 	r := se.Router
+	r.BindFunc(securityHeaders())
 	g := r.Group("/api/nyx")
 	g.BindFunc(a.noStore)
 	g.GET("/health", a.health)
