@@ -13,6 +13,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/outbound"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/server"
 	"github.com/nyxcore/nyxcore/app/store"
@@ -46,7 +47,12 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	if cfg.Mode() == config.ModeEmbedded {
 		builtin = cfg.Ollama.Host
 	}
-	reg := registry.New(registry.Options{Keyring: secrets.ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax})
+	guard, err := outbound.Parse(cfg.Outbound.Allow)
+	if err != nil {
+		st.Close()
+		return server.Deps{}, nil, fmt.Errorf("NYX_OUTBOUND_ALLOW: %w", err)
+	}
+	reg := registry.New(registry.Options{Keyring: secrets.ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax, Outbound: guard})
 	hub := realtime.New(realtime.Options{})
 	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{})
 	if n, err := engine.Recover(ctx); err != nil {

@@ -43,6 +43,12 @@ type Config struct {
 	Auth       Auth     `mapstructure:"auth"`
 	Ollama     Ollama   `mapstructure:"ollama"`
 	API        API      `mapstructure:"api"`
+	Outbound   Outbound `mapstructure:"outbound"`
+}
+
+// Outbound limits where tenant-configured URLs may connect.
+type Outbound struct {
+	Allow string `mapstructure:"allow"`
 }
 
 // Database configures the PostgreSQL data plane (production mode).

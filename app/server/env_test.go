@@ -24,6 +24,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/outbound"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/secret"
 	"github.com/nyxcore/nyxcore/app/server"
@@ -303,5 +304,9 @@ func newRegistry(t *testing.T, builtin string) *registry.Registry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return registry.New(registry.Options{Keyring: ring, BuiltinOllama: builtin, NumCtxMax: 512})
+	guard, err := outbound.Parse("loopback") // the default: the test peers listen on loopback
+	if err != nil {
+		t.Fatal(err)
+	}
+	return registry.New(registry.Options{Keyring: ring, BuiltinOllama: builtin, NumCtxMax: 512, Outbound: guard})
 }

@@ -31,6 +31,9 @@ func (a *api) createProvider(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	if err := a.allowedURL(e, p.BaseURL); err != nil {
+		return a.fail(e, err)
+	}
 	p.TenantID, p.ID = tenantID(e), store.NewID()
 	if key != "" {
 		if p.APIKey, err = a.Registry.SealKey(p.TenantID, p.ID, key); err != nil {

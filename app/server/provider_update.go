@@ -40,6 +40,11 @@ func (a *api) updateProvider(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	if u.BaseURL != nil {
+		if err := a.allowedURL(e, *u.BaseURL); err != nil {
+			return a.fail(e, err)
+		}
+	}
 	p, err := a.Store.UpdateProvider(ctx, tenantID(e), id, u)
 	if err != nil {
 		return a.fail(e, err)

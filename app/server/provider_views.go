@@ -74,6 +74,18 @@ func validBaseURL(s string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
+// allowedURL refuses base URLs that reach addresses the operator did not
+// allow (loopback, private networks, cloud metadata...).
+func (a *api) allowedURL(e *core.RequestEvent, base string) error {
+	if base == "" {
+		return nil
+	}
+	if err := a.Registry.CheckURL(e.Request.Context(), base); err != nil {
+		return fieldError(http.StatusBadRequest, "forbidden_url", "base_url", "This server may not connect there: "+strings.TrimPrefix(err.Error(), "outbound address not allowed: ")+".")
+	}
+	return nil
+}
+
 // validKey trims an API key and bounds its size.
 func validKey(s string) (string, error) {
 	s = strings.TrimSpace(s)

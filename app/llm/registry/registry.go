@@ -8,6 +8,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/llm/google"
 	"github.com/nyxcore/nyxcore/app/llm/ollama"
 	"github.com/nyxcore/nyxcore/app/llm/openai"
+	"github.com/nyxcore/nyxcore/app/outbound"
 	"github.com/nyxcore/nyxcore/app/secret"
 	"github.com/nyxcore/nyxcore/app/store"
 )
@@ -31,6 +33,9 @@ type Options struct {
 	// offers none (production, where admins add hosts explicitly).
 	BuiltinOllama string
 	NumCtxMax     int
+	// Outbound guards every connection to a tenant-configured URL; nil
+	// allows everything (tests of the registry alone).
+	Outbound *outbound.Policy
 }
 
 // Registry is safe for concurrent use.
@@ -56,6 +61,33 @@ func New(opts Options) *Registry {
 
 // Run checks Ollama hosts in the background until ctx ends.
 func (r *Registry) Run(ctx context.Context, interval time.Duration) { r.checker.Run(ctx, interval) }
+
+// CheckURL tells whether a tenant may point a provider at raw.
+func (r *Registry) CheckURL(ctx context.Context, raw string) error {
+	if r.opts.Outbound == nil || r.isBuiltin(raw) {
+		return nil
+	}
+	return r.opts.Outbound.CheckURL(ctx, raw)
+}
+
+// isBuiltin reports whether raw is the operator's own Ollama URL, which
+// is trusted: the operator configured it.
+func (r *Registry) isBuiltin(raw string) bool {
+	if r.opts.BuiltinOllama == "" {
+		return false
+	}
+	a, err1 := ollama.ParseURL(raw)
+	b, err2 := ollama.ParseURL(r.opts.BuiltinOllama)
+	return err1 == nil && err2 == nil && a.String() == b.String()
+}
+
+// client is the HTTP client for a tenant-configured URL.
+func (r *Registry) client(raw string) *http.Client {
+	if r.opts.Outbound == nil || r.isBuiltin(raw) {
+		return nil // the provider's default
+	}
+	return r.opts.Outbound.Client()
+}
 
 // KeyAD binds a provider's sealed API key to its tenant and row.
 func KeyAD(tenantID, providerID string) secret.AD {
@@ -110,11 +142,11 @@ func (r *Registry) openCloud(p store.Provider) (llm.Provider, error) {
 	}
 	switch p.Kind {
 	case llm.KindOpenAI:
-		return openai.New(openai.Config{BaseURL: p.BaseURL, APIKey: key})
+		return openai.New(openai.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.BaseURL)})
 	case llm.KindAnthropic:
-		return anthropic.New(anthropic.Config{BaseURL: p.BaseURL, APIKey: key})
+		return anthropic.New(anthropic.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.BaseURL)})
 	case llm.KindGoogle:
-		return google.New(google.Config{BaseURL: p.BaseURL, APIKey: key})
+		return google.New(google.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.BaseURL)})
 	}
 	return nil, llm.Errorf(llm.KindInvalid, p.Kind, nil, "unknown provider kind %q", p.Kind)
 }
@@ -131,7 +163,7 @@ func (r *Registry) host(base string) (*ollama.Host, error) {
 	if h, ok := r.hosts[u.String()]; ok {
 		return h, nil
 	}
-	h, err := ollama.NewHost(u.String(), ollama.Options{NumCtxMax: r.opts.NumCtxMax})
+	h, err := ollama.NewHost(u.String(), ollama.Options{NumCtxMax: r.opts.NumCtxMax, HTTPClient: r.client(u.String())})
 	if err != nil {
 		return nil, err
 	}
