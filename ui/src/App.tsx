@@ -17,6 +17,10 @@ const Account = lazy(() => import('./routes/Account'))
 const Overview = lazy(() => import('./routes/Overview'))
 const Members = lazy(() => import('./routes/Members'))
 const Settings = lazy(() => import('./routes/Settings'))
+const Discussions = lazy(() => import('./features/discussions/DiscussionsPage'))
+const Discussion = lazy(() => import('./features/discussions/DiscussionPage'))
+const Personas = lazy(() => import('./features/personas/PersonasPage'))
+const PersonaEditor = lazy(() => import('./features/personas/PersonaEditorPage'))
 
 export function App() {
   return (
@@ -38,6 +42,11 @@ export function App() {
                 <Route index element={<Overview />} />
                 <Route path="members" element={<Members />} />
                 <Route path="settings" element={<Settings />} />
+                <Route path="discussions" element={<Discussions />} />
+                <Route path="discussions/:id" element={<Discussion />} />
+                <Route path="personas" element={<Personas />} />
+                <Route path="personas/new" element={<PersonaEditor />} />
+                <Route path="personas/:id" element={<PersonaEditor />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
               <Route path="*" element={<NotFound />} />

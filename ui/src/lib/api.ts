@@ -1,6 +1,8 @@
 import { authHeader, pb } from './pb'
 import { messageFor, type ErrorCode, isErrorCode } from './errors'
 import type { Role } from './roles'
+import { modelEndpoints } from './api-models'
+export * from './api-models'
 
 /** ApiError is every failure of an API call, with a human message. */
 export class ApiError extends Error {
@@ -100,4 +102,5 @@ export const api = {
   updateMember: (ref: string, userId: string, body: { role: Role }) =>
     request<Member>('PATCH', `/tenants/${seg(ref)}/members/${seg(userId)}`, body),
   removeMember: (ref: string, userId: string) => request<void>('DELETE', `/tenants/${seg(ref)}/members/${seg(userId)}`),
+  ...modelEndpoints,
 }

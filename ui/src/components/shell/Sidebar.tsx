@@ -1,4 +1,4 @@
-import { Home, Settings, Users } from 'lucide-react'
+import { Bot, Home, MessagesSquare, Settings, Users } from 'lucide-react'
 import { NavLink } from 'react-router'
 import { Logo } from '../ui/Logo'
 import { cx } from '../ui/cx'
@@ -27,6 +27,16 @@ export function Sidebar({ slug, onNavigate }: { slug: string | undefined; onNavi
             <li>
               <NavLink to={`/t/${slug}`} end className={link} {...nav}>
                 <Home className="h-4 w-4" aria-hidden="true" /> Overview
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to={`/t/${slug}/discussions`} className={link} {...nav}>
+                <MessagesSquare className="h-4 w-4" aria-hidden="true" /> Discussions
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to={`/t/${slug}/personas`} className={link} {...nav}>
+                <Bot className="h-4 w-4" aria-hidden="true" /> Personas
               </NavLink>
             </li>
             <li>

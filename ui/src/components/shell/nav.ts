@@ -1,13 +1,11 @@
-import { Bot, LayoutDashboard, MessagesSquare, Plug, Workflow, type LucideIcon } from 'lucide-react'
+import { LayoutDashboard, Plug, Workflow, type LucideIcon } from 'lucide-react'
 
 /**
  * comingSoon are the areas the next releases slot into the shell. They are
  * shown, clearly labelled, but are not links until they work.
  */
 export const comingSoon: { label: string; icon: LucideIcon }[] = [
-  { label: 'Discussions', icon: MessagesSquare },
   { label: 'Workflows', icon: Workflow },
   { label: 'Dashboards', icon: LayoutDashboard },
   { label: 'Providers', icon: Plug },
-  { label: 'Personas', icon: Bot },
 ]

@@ -1,0 +1,203 @@
+// End-to-end with a real model server: the nyxcore binary talks to a real
+// Ollama (the cached build of app/llm/ollamatest, with its tiny models),
+// driven by Debian's Chromium. Providers, models, personas, and live
+// discussions seen from two windows at once. Screenshots go to e2e/artifacts/.
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { after, before, test } from 'node:test'
+import { launchBrowser } from './browser.mjs'
+import { startOllama } from './ollama.mjs'
+import { startServer } from './server.mjs'
+
+const artifacts = new URL('./artifacts/', import.meta.url)
+mkdirSync(artifacts, { recursive: true })
+
+let server
+let browser
+let ollama
+let skip = ''
+const pageErrors = []
+const password = 'correct-horse-42'
+
+before(async () => {
+  browser = await launchBrowser()
+  if (!browser) {
+    if (process.env.CI) throw new Error('Chromium not found (apt-get install chromium, or set CHROMIUM_PATH); CI=true: failing, not skipping')
+    skip = 'Chromium not installed: apt-get install chromium'
+    return
+  }
+  ollama = await startOllama()
+  if (ollama.skip) {
+    skip = ollama.skip
+    return
+  }
+  // The server's built-in provider is this Ollama (startServer passes the environment on).
+  process.env.NYX_OLLAMA_HOST = ollama.url
+  server = await startServer()
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+  await ollama?.stop?.()
+})
+
+async function newPage(scheme = 'light', storageState) {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 860 }, colorScheme: scheme, storageState })
+  const page = await context.newPage()
+  page.setDefaultTimeout(20_000)
+  page.on('pageerror', (err) => pageErrors.push(String(err)))
+  return { context, page }
+}
+
+/** shot saves the screen in light and, unless light only, dark. */
+async function shot(page, name, { dark = true } = {}) {
+  await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {})
+  for (const scheme of dark ? ['light', 'dark'] : ['light']) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.waitForTimeout(250)
+    await page.screenshot({ path: new URL(`${name}-${scheme}.png`, artifacts).pathname, animations: 'disabled', caret: 'hide' })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+async function signUpWithWorkspace(page) {
+  await page.goto('/signup')
+  await page.getByLabel('Name').fill('Ada Lovelace')
+  await page.getByLabel('Email').fill('ada@example.com')
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByLabel('Confirm password').fill(password)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.getByRole('heading', { name: 'Your workspaces' }).waitFor()
+  await page.getByRole('link', { name: 'New workspace' }).first().click()
+  await page.getByLabel('Name').fill('Model Lab')
+  await page.getByLabel('Address').fill('model-lab')
+  await page.getByRole('button', { name: 'Create workspace' }).click()
+  await page.waitForURL('**/t/model-lab')
+}
+
+async function createPersona(page, { name, avatar, color, prompt }) {
+  await page.goto('/t/model-lab/personas/new')
+  const form = page.getByRole('form', { name: 'Persona' })
+  await form.getByLabel('Name').fill(name)
+  await form.getByLabel('Avatar').fill(avatar)
+  await form.getByLabel('Colour', { exact: true }).fill(color)
+  await form.getByLabel('Model', { exact: true }).fill('tiny-eos:latest')
+  await form.getByLabel('System prompt').fill(prompt)
+  await form.getByRole('button', { name: 'Create persona' }).click()
+  await page.waitForURL(/\/personas\/(?!new)[^/]+$/)
+}
+
+/** waitDone waits until every persona reply on the page has finished. */
+async function waitAnswers(page, n) {
+  await page.waitForFunction(
+    (n) => {
+      const ms = [...document.querySelectorAll('[data-testid="message"]')]
+      return ms.length >= n && ms.every((m) => m.getAttribute('data-status') === 'done')
+    },
+    n,
+    { timeout: 60_000 },
+  )
+}
+
+test('personas on a real Ollama, live parallel and consensus discussions in two windows', async (t) => {
+  if (skip) return t.skip(skip)
+  const { page } = await newPage()
+  await signUpWithWorkspace(page)
+
+  // Personas: client validation first, then two on tiny-eos:latest.
+  await page.getByRole('link', { name: 'Personas' }).first().click()
+  await page.getByText('No personas yet').waitFor()
+  await shot(page, '20-personas-empty', { dark: false })
+  await page.getByRole('link', { name: 'Create your first persona' }).click()
+  await page.getByRole('button', { name: 'Create persona' }).click()
+  await page.getByText('Enter a name.').waitFor()
+  await createPersona(page, { name: 'Socrates', avatar: '🦉', color: '#0e8f7e', prompt: 'You answer with a question.' })
+
+  // Try it: the reply streams, then usage shows.
+  await page.getByRole('button', { name: 'Send' }).click()
+  await page.getByTestId('try-usage').waitFor({ timeout: 30_000 })
+  assert.match(await page.getByTestId('try-reply').textContent(), /Hello from a tiny test model/)
+  await shot(page, '21-persona-editor')
+
+  await createPersona(page, { name: 'Ada', avatar: '🧪', color: '#c2410c', prompt: 'You answer with numbers.' })
+  await page.goto('/t/model-lab/personas')
+  await page.getByTestId('persona-Socrates').waitFor()
+  await page.getByTestId('persona-Ada').waitFor()
+  await shot(page, '22-personas')
+
+  // A parallel discussion, opened in a second window too.
+  await page.getByRole('link', { name: 'Discussions' }).first().click()
+  await page.getByText('No discussions yet').waitFor()
+  await page.getByRole('button', { name: 'Start a discussion' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New discussion' })
+  await dialog.getByLabel('Title').fill('Tabs or spaces')
+  await dialog.getByText('Parallel', { exact: true }).click()
+  await dialog.getByRole('button', { name: 'Start discussion' }).click()
+  await dialog.getByText('Pick one or more personas').waitFor()
+  await dialog.getByText('Socrates', { exact: true }).click()
+  await dialog.getByText('Ada', { exact: true }).click()
+  await shot(page, '23-new-discussion', { dark: false })
+  await dialog.getByRole('button', { name: 'Start discussion' }).click()
+  await page.waitForURL(/\/discussions\/[^/]+$/)
+  const url = page.url()
+  await page.getByText('Start the discussion').waitFor()
+  await page.locator('#main [role="status"][data-state="open"]').waitFor()
+
+  // The second window is another browser context signed in as the same person.
+  const second = await newPage('dark', await page.context().storageState())
+  await second.page.goto(url)
+  await second.page.getByText('Start the discussion').waitFor()
+  await second.page.locator('#main [role="status"][data-state="open"]').waitFor()
+
+  await page.getByRole('textbox', { name: 'Message' }).fill('Which is better, tabs or spaces?')
+  await page.keyboard.press('Enter')
+  for (const p of [page, second.page]) {
+    await p.getByTestId('user-message').filter({ hasText: 'Which is better' }).waitFor()
+    await waitAnswers(p, 2)
+    const texts = await p.getByTestId('message').allTextContents()
+    assert.equal(texts.length, 2)
+    for (const tx of texts) assert.match(tx, /Hello from a tiny test model/)
+  }
+  // The turn's end frees the composer in both windows.
+  for (const p of [page, second.page]) await p.waitForFunction(() => document.querySelector('#composer')?.readOnly === false)
+  await shot(page, '24-discussion-parallel')
+  await second.page.screenshot({ path: new URL('24-discussion-parallel-second-window-dark.png', artifacts).pathname })
+  await second.context.close()
+
+  // A consensus discussion: rounds with an agreement score, then the synthesis.
+  await page.goto('/t/model-lab/discussions')
+  await page.getByTestId('discussion-Tabs or spaces').waitFor()
+  await page.getByRole('button', { name: 'New discussion' }).click()
+  await dialog.getByLabel('Title').fill('Best first language')
+  await dialog.getByText('Consensus', { exact: true }).click()
+  await dialog.getByText('Socrates', { exact: true }).click()
+  await dialog.getByRole('button', { name: 'Start discussion' }).click()
+  await dialog.getByText('Pick at least two personas').waitFor()
+  await dialog.getByText('Ada', { exact: true }).click()
+  await dialog.getByLabel('Moderator', { exact: true }).selectOption({ label: '🦉 Socrates' })
+  await dialog.getByRole('button', { name: 'Start discussion' }).click()
+  await page.waitForURL(/\/discussions\/[^/]+$/)
+  await page.getByText('Start the discussion').waitFor()
+  await page.locator('#main [role="status"][data-state="open"]').waitFor()
+  await page.getByRole('textbox', { name: 'Message' }).fill('What should someone learn first?')
+  await page.getByRole('button', { name: 'Send' }).click()
+  const synthesis = page.getByRole('article', { name: /^Synthesis by Socrates/ })
+  await synthesis.waitFor({ timeout: 60_000 })
+  await page.waitForFunction(() => document.querySelector('article[aria-label^="Synthesis"]')?.getAttribute('data-status') === 'done', null, { timeout: 60_000 })
+  const rounds = page.getByTestId('round')
+  assert.ok((await rounds.count()) >= 1)
+  assert.match(await page.getByTestId('agreement').first().textContent(), /^\d+%$/)
+  await rounds.first().locator('summary').click()
+  await shot(page, '25-discussion-consensus')
+
+  // The list shows both, with their modes; search finds by message text.
+  await page.goto('/t/model-lab/discussions')
+  await page.getByTestId('discussion-Best first language').waitFor()
+  await shot(page, '26-discussions')
+  await page.getByLabel('Search discussions').fill('tabs or spaces')
+  await page.getByTestId('discussion-Best first language').waitFor({ state: 'detached' })
+  await page.getByTestId('discussion-Tabs or spaces').waitFor()
+
+  assert.deepEqual(pageErrors, [])
+})
