@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -127,6 +128,9 @@ func validPort(port string) bool {
 // profile, drops one trailing dot and checks the DNS length and syntax
 // rules that the profile leaves out.
 func asciiName(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", errors.New("is not valid UTF-8")
+	}
 	if err := hyphenProblem(s); err != nil {
 		return "", err
 	}
@@ -135,6 +139,11 @@ func asciiName(s string) (string, error) {
 		return "", fmt.Errorf("is not a valid host name (%v)", err)
 	}
 	name = strings.TrimSuffix(name, ".")
+	// The result must itself be a valid name: IDNA maps some invalid input
+	// to punycode that does not decode (found by fuzzing).
+	if again, err := idna.Lookup.ToASCII(name); err != nil || again != name {
+		return "", errors.New("is not a valid host name")
+	}
 	if err := labelsProblem(name); err != nil {
 		return "", err
 	}
