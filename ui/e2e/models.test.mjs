@@ -4,6 +4,7 @@
 // discussions seen from two windows at once. Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { after, before, test } from 'node:test'
 import { launchBrowser } from './browser.mjs'
 import { startOllama } from './ollama.mjs'
@@ -61,6 +62,16 @@ async function shot(page, name, { dark = true } = {}) {
   await page.emulateMedia({ colorScheme: 'light' })
 }
 
+/** closedPort is a loopback port nothing listens on: a provider that is down. */
+function closedPort() {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => ok(port))
+    })
+  })
+}
+
 async function signUpWithWorkspace(page) {
   await page.goto('/signup')
   await page.getByLabel('Name').fill('Ada Lovelace')
@@ -104,6 +115,76 @@ test('personas on a real Ollama, live parallel and consensus discussions in two 
   if (skip) return t.skip(skip)
   const { page } = await newPage()
   await signUpWithWorkspace(page)
+
+  // Models: the built-in local Ollama's two models.
+  await page.getByRole('link', { name: 'Models' }).first().click()
+  await page.getByTestId('model-tiny:latest').waitFor()
+  await page.getByTestId('model-tiny-eos:latest').waitFor()
+  assert.match(await page.getByTestId('model-tiny-eos:latest').textContent(), /Local Ollama/)
+  await shot(page, '16-models')
+
+  // Pull: this machine has no internet, so the library cannot be reached; the typed error shows.
+  await page.getByRole('button', { name: 'Pull model' }).click()
+  const pull = page.getByRole('dialog', { name: 'Pull a model' })
+  await pull.getByRole('button', { name: 'Pull' }).click()
+  await pull.getByText('Enter a model name such as llama3.2:3b.').waitFor()
+  await pull.getByLabel('Model', { exact: true }).fill('no-such-model-here:1b')
+  await pull.getByRole('button', { name: 'Pull' }).click()
+  await pull.locator('[data-testid="pull-progress"][data-phase="error"]').waitFor({ timeout: 30_000 })
+  await pull.getByRole('alert').waitFor()
+  await shot(page, '17-models-pull-error', { dark: false })
+  await pull.getByRole('button', { name: 'Cancel' }).click()
+
+  // Providers: the built-in one is marked and not editable; a metadata address is refused
+  // beside its field; a host that is down can be added, tested, and shows as a warning on Models.
+  await page.getByRole('link', { name: 'Providers' }).first().click()
+  const local = page.getByTestId('provider-Local Ollama')
+  await local.getByText('Built-in').waitFor()
+  assert.equal(await local.getByRole('button', { name: 'Edit Local Ollama' }).count(), 0)
+  await local.getByRole('button', { name: 'Test connection' }).click()
+  await local.getByText('Connected.').waitFor()
+  await page.getByRole('button', { name: 'Add provider' }).click()
+  const add = page.getByRole('dialog', { name: 'Add a provider' })
+  await add.getByLabel('Kind', { exact: true }).selectOption('anthropic')
+  await add.getByLabel('Name', { exact: true }).fill('Claude')
+  await add.getByRole('button', { name: 'Add provider' }).click()
+  await add.getByText('This provider needs an API key.').waitFor()
+  await add.getByLabel('Kind', { exact: true }).selectOption('openai')
+  await add.getByLabel('Name', { exact: true }).fill('Metadata')
+  await add.getByLabel('Base URL', { exact: true }).fill('http://169.254.169.254/latest')
+  await add.getByRole('button', { name: 'Add provider' }).click()
+  await add.getByText('This server is not allowed to connect to that address').waitFor()
+  await shot(page, '18-provider-refused', { dark: false })
+  await add.getByLabel('Kind', { exact: true }).selectOption('ollama')
+  await add.getByLabel('Name', { exact: true }).fill('Down box')
+  await add.getByLabel('Base URL', { exact: true }).fill(`http://127.0.0.1:${await closedPort()}`)
+  await add.getByLabel('API key', { exact: true }).fill('sk-test-abcd1234')
+  await add.getByRole('button', { name: 'Add provider' }).click()
+  await add.waitFor({ state: 'detached' })
+  const down = page.getByTestId('provider-Down box')
+  await down.getByText('key set ••••1234').waitFor()
+  assert.doesNotMatch(await page.content(), /sk-test-abcd1234/)
+  await down.getByRole('button', { name: 'Test connection' }).click()
+  await down.getByText('The model provider could not be reached').waitFor({ timeout: 30_000 })
+  await shot(page, '19-providers')
+  // Editing never shows the key; an empty key field keeps it.
+  await down.getByRole('button', { name: 'Edit Down box' }).click()
+  const edit = page.getByRole('dialog', { name: 'Edit Down box' })
+  assert.equal(await edit.getByLabel('API key', { exact: true }).inputValue(), '')
+  await edit.getByText('Leave empty to keep the current key').first().waitFor()
+  await edit.getByRole('button', { name: 'Remove key' }).waitFor()
+  await shot(page, '19-provider-edit', { dark: false })
+  await edit.getByRole('button', { name: 'Save changes' }).click()
+  await edit.waitFor({ state: 'detached' })
+  await down.getByText('key set ••••1234').waitFor()
+  await page.getByRole('link', { name: 'Models' }).first().click()
+  await page.getByRole('alert').filter({ hasText: 'Down box' }).waitFor({ timeout: 30_000 })
+  await page.getByTestId('model-tiny:latest').waitFor()
+  await shot(page, '16-models-with-warning', { dark: false })
+  // Switched off, the down host no longer counts.
+  await page.getByRole('link', { name: 'Providers' }).first().click()
+  await down.getByRole('switch', { name: 'Down box enabled' }).click()
+  await down.getByText('Disabled').waitFor()
 
   // Personas: client validation first, then two on tiny-eos:latest.
   await page.getByRole('link', { name: 'Personas' }).first().click()

@@ -21,6 +21,8 @@ const Discussions = lazy(() => import('./features/discussions/DiscussionsPage'))
 const Discussion = lazy(() => import('./features/discussions/DiscussionPage'))
 const Personas = lazy(() => import('./features/personas/PersonasPage'))
 const PersonaEditor = lazy(() => import('./features/personas/PersonaEditorPage'))
+const Models = lazy(() => import('./features/models/ModelsPage'))
+const Providers = lazy(() => import('./features/providers/ProvidersPage'))
 
 export function App() {
   return (
@@ -47,6 +49,8 @@ export function App() {
                 <Route path="personas" element={<Personas />} />
                 <Route path="personas/new" element={<PersonaEditor />} />
                 <Route path="personas/:id" element={<PersonaEditor />} />
+                <Route path="models" element={<Models />} />
+                <Route path="providers" element={<Providers />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
               <Route path="*" element={<NotFound />} />

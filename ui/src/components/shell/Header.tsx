@@ -9,7 +9,7 @@ import { ConnectionIndicator } from './ConnectionIndicator'
 import { Sidebar } from './Sidebar'
 import { ThemeToggle } from './ThemeToggle'
 
-const pageNames: Record<string, string> = { '': 'Overview', members: 'Members', settings: 'Settings', discussions: 'Discussions', personas: 'Personas' }
+const pageNames: Record<string, string> = { '': 'Overview', members: 'Members', settings: 'Settings', discussions: 'Discussions', personas: 'Personas', models: 'Models', providers: 'Providers' }
 
 function usePageTitle(slug: string | undefined): { workspace?: string; page: string } {
   const { pathname } = useLocation()

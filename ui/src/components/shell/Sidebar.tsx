@@ -1,4 +1,4 @@
-import { Bot, Home, MessagesSquare, Settings, Users } from 'lucide-react'
+import { Bot, Boxes, Home, MessagesSquare, Plug, Settings, Users } from 'lucide-react'
 import { NavLink } from 'react-router'
 import { Logo } from '../ui/Logo'
 import { cx } from '../ui/cx'
@@ -37,6 +37,16 @@ export function Sidebar({ slug, onNavigate }: { slug: string | undefined; onNavi
             <li>
               <NavLink to={`/t/${slug}/personas`} className={link} {...nav}>
                 <Bot className="h-4 w-4" aria-hidden="true" /> Personas
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to={`/t/${slug}/models`} className={link} {...nav}>
+                <Boxes className="h-4 w-4" aria-hidden="true" /> Models
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to={`/t/${slug}/providers`} className={link} {...nav}>
+                <Plug className="h-4 w-4" aria-hidden="true" /> Providers
               </NavLink>
             </li>
             <li>

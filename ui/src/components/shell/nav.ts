@@ -1,4 +1,4 @@
-import { LayoutDashboard, Plug, Workflow, type LucideIcon } from 'lucide-react'
+import { LayoutDashboard, Workflow, type LucideIcon } from 'lucide-react'
 
 /**
  * comingSoon are the areas the next releases slot into the shell. They are
@@ -7,5 +7,4 @@ import { LayoutDashboard, Plug, Workflow, type LucideIcon } from 'lucide-react'
 export const comingSoon: { label: string; icon: LucideIcon }[] = [
   { label: 'Workflows', icon: Workflow },
   { label: 'Dashboards', icon: LayoutDashboard },
-  { label: 'Providers', icon: Plug },
 ]

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import type { Mode, NewDiscussion } from '../../lib/api'
 
 export const modes: { value: Mode; label: string; text: string }[] = [
@@ -22,18 +22,24 @@ export function modeRule(mode: Mode): { min: number; max: number; text: string }
 /** newDiscussionSchema mirrors the API's rules for POST .../discussions (app/server/discussion_create.go). */
 export const newDiscussionSchema = z
   .object({
-    title: z.string().trim().max(200, 'Use at most 200 characters.'),
+    title: z.string().check(z.trim(), z.maxLength(200, 'Use at most 200 characters.')),
     mode: z.enum(['single', 'parallel', 'consensus'], 'Choose a mode.'),
     persona_ids: z.array(z.string()),
     moderator_persona_id: z.string(),
-    max_rounds: z.number('Enter a number.').int('Use a whole number.').min(1, 'At least 1 round.').max(10, 'At most 10 rounds.'),
-    threshold: z.number('Enter a number.').gt(0, 'Use a number above 0.').max(1, 'Use at most 1.'),
+    max_rounds: z.number('Enter a number.').check(
+      z.refine((n) => Number.isInteger(n), 'Use a whole number.'),
+      z.gte(1, 'At least 1 round.'),
+      z.lte(10, 'At most 10 rounds.'),
+    ),
+    threshold: z.number('Enter a number.').check(z.gt(0, 'Use a number above 0.'), z.lte(1, 'Use at most 1.')),
   })
-  .superRefine((v, ctx) => {
-    const rule = modeRule(v.mode)
-    if (v.persona_ids.length < rule.min || v.persona_ids.length > rule.max) ctx.addIssue({ code: 'custom', path: ['persona_ids'], message: rule.text })
-    if (new Set(v.persona_ids).size !== v.persona_ids.length) ctx.addIssue({ code: 'custom', path: ['persona_ids'], message: 'Each persona can take part once.' })
-  })
+  .check(
+    z.superRefine((v, ctx) => {
+      const rule = modeRule(v.mode)
+      if (v.persona_ids.length < rule.min || v.persona_ids.length > rule.max) ctx.issues.push({ code: 'custom', path: ['persona_ids'], message: rule.text, input: v })
+      if (new Set(v.persona_ids).size !== v.persona_ids.length) ctx.issues.push({ code: 'custom', path: ['persona_ids'], message: 'Each persona can take part once.', input: v })
+    }),
+  )
 
 export type NewDiscussionValues = z.input<typeof newDiscussionSchema>
 
