@@ -130,3 +130,30 @@ func TestAllowNeverOverGrants(t *testing.T) {
 		})
 	}
 }
+
+// TestAllowAfterScriptFlush checks the NOSCRIPT fallback, alone and in
+// batches: a restarted or flushed Redis has forgotten the script.
+func TestAllowAfterScriptFlush(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, c *kv.Client) {
+		l := ratelimit.New(c, ratelimit.FailClosed, nil)
+		rule := ratelimit.Rule{Rate: 1, Burst: 1}
+		for _, callers := range []int{1, 32} {
+			if err := c.ScriptFlush(context.Background()).Err(); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			for i := range callers {
+				wg.Go(func() {
+					d, err := l.Allow(context.Background(), key(t, fmt.Sprint(callers, "/", i)), rule, 1)
+					if err != nil || !d.Allowed {
+						t.Errorf("fresh bucket: %+v, %v", d, err)
+					}
+				})
+			}
+			wg.Wait()
+		}
+		if l.Failures() != 0 {
+			t.Fatalf("%d failures after SCRIPT FLUSH", l.Failures())
+		}
+	})
+}

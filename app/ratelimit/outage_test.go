@@ -52,7 +52,7 @@ func TestOutagePolicy(t *testing.T) {
 	closed.Close()
 	stores := []struct {
 		name string
-		c    redis.Scripter
+		c    redis.UniversalClient
 	}{
 		{"closed port", closedPort()},
 		{"closed client", closed},

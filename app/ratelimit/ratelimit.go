@@ -58,7 +58,7 @@ type Decision struct {
 
 // Limiter checks and charges buckets. It is safe for concurrent use.
 type Limiter struct {
-	c      redis.Scripter
+	batch  batcher
 	policy Policy
 	logf   func(msg string, args ...any)
 
@@ -69,17 +69,18 @@ type Limiter struct {
 }
 
 // New returns a Limiter over c, typically a *kv.Client (it embeds a
-// *redis.Client). policy says what to decide when the store fails; logf,
+// *redis.Client). Check needs all of a request's buckets on one server, so
+// c should not be a Redis Cluster client. policy says what to decide when the store fails; logf,
 // which may be nil, receives outage alarms as a message and key-value
 // pairs, the shape of slog.Warn.
-func New(c redis.Scripter, policy Policy, logf func(msg string, args ...any)) *Limiter {
-	l := &Limiter{c: c, policy: policy, logf: logf}
+func New(c redis.UniversalClient, policy Policy, logf func(msg string, args ...any)) *Limiter {
+	l := &Limiter{batch: newBatcher(c), policy: policy, logf: logf}
 	l.healthy.Store(true)
 	return l
 }
 
 // Allow takes cost tokens from the bucket at key if it holds that many,
-// in one round trip. A store error yields the policy's Decision and a nil
+// in one round trip, shared with concurrent calls. A store error yields the policy's Decision and a nil
 // error; the caller's own cancellation yields an error.
 func (l *Limiter) Allow(ctx context.Context, key string, rule Rule, cost int) (Decision, error) {
 	return l.take(ctx, []string{key}, []Rule{rule}, cost)
@@ -104,7 +105,10 @@ func (l *Limiter) take(ctx context.Context, keys []string, rules []Rule, cost in
 			return Decision{Limit: r.Burst}, fmt.Errorf("%w: %s: cost %d, burst %d", ErrCostExceedsBurst, keys[i], cost, r.Burst)
 		}
 	}
-	res, err := runBuckets(ctx, l.c, keys, rules, cost)
+	if err := ctx.Err(); err != nil { // the caller is gone: spend nothing on it
+		return Decision{}, fmt.Errorf("ratelimit: %w", err)
+	}
+	res, err := runBuckets(ctx, &l.batch, keys, rules, cost)
 	if err != nil {
 		return l.outage(ctx, err)
 	}

@@ -69,15 +69,16 @@ type result struct {
 	buckets []bucket
 }
 
-// runBuckets runs bucketScript: one EVALSHA, or EVAL once after the
-// server lost its script cache.
-func runBuckets(ctx context.Context, c redis.Scripter, keys []string, rules []Rule, cost int) (result, error) {
+// runBuckets runs bucketScript through the batcher.
+func runBuckets(ctx context.Context, b *batcher, keys []string, rules []Rule, cost int) (result, error) {
 	args := make([]any, 0, 1+2*len(rules))
 	args = append(args, cost)
 	for _, r := range rules {
 		args = append(args, strconv.FormatFloat(r.Rate, 'g', -1, 64), r.Burst)
 	}
-	v, err := bucketScript.Run(ctx, c, keys, args...).Int64Slice()
+	c := &call{keys: keys, args: args}
+	b.do(ctx, c)
+	v, err := c.res, c.err
 	if err != nil {
 		return result{}, fmt.Errorf("ratelimit: bucket script: %w", err)
 	}
