@@ -363,6 +363,9 @@ func TestKeysAtRestAndRotation(t *testing.T) {
 	}
 	id := p["id"].(string)
 	s.stop(t)
+	if strings.Contains(s.out.String(), "NYXCLEARTEXTKEY") {
+		t.Fatal("the API key appears in the server's log output")
+	}
 
 	st, err := os.Stat(filepath.Join(dir, "master.key"))
 	if err != nil || st.Mode().Perm() != 0o600 {
@@ -481,5 +484,23 @@ func TestAuditVerifyDetectsOneAlteredByte(t *testing.T) {
 	out, code = run(t, env, "audit", "verify", "--dir", dir)
 	if code == 0 || !strings.Contains(out, "broken at entry 2") {
 		t.Fatalf("verify after tampering: exit %d\n%s", code, out)
+	}
+}
+
+// TestSignInIsBruteForceResistant: the eleventh attempt within a minute
+// from one address is refused before the password is even checked.
+func TestSignInIsBruteForceResistant(t *testing.T) {
+	s := serve(t, cleanEnv(), t.TempDir())
+	s.signUp(t, "ada@example.com")
+	limited := false
+	for i := 0; i < 12; i++ {
+		status, _ := s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ada@example.com", "password": fmt.Sprintf("guess-%d", i)})
+		if status == 429 {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("twelve wrong passwords in a row were all checked")
 	}
 }

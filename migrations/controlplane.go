@@ -33,3 +33,20 @@ func ApplySignup(app core.App, open bool) error {
 	}
 	return app.Save(users)
 }
+
+// RegisterRateLimits turns PocketBase's own rate limiter on at first start
+// (it ships off), so sign-in is brute-force resistant out of the box: ten
+// authentication attempts a minute per IP, thirty record creations (such
+// as sign-ups) per ten seconds. Operators tune it in the admin console.
+func RegisterRateLimits() {
+	core.AppMigrations.Register(func(app core.App) error {
+		s := app.Settings()
+		s.RateLimits.Enabled = true
+		s.RateLimits.Rules = []core.RateLimitRule{
+			{Label: "*:auth", MaxRequests: 10, Duration: 60},
+			{Label: "*:create", MaxRequests: 30, Duration: 10},
+			{Label: "/api/batch", MaxRequests: 3, Duration: 1},
+		}
+		return app.Save(s)
+	}, nil, "1764201601_nyx_rate_limits.go")
+}

@@ -43,6 +43,7 @@ func Run(cfg *config.Config, flags *pflag.FlagSet) int {
 		}
 	})
 	migrations.RegisterControlPlane(cfg.SignupOpen())
+	migrations.RegisterRateLimits()
 
 	var failure error
 	record := func(c *cobra.Command) *cobra.Command {
