@@ -24,12 +24,16 @@ func newBatcher(c redis.UniversalClient) batcher {
 // go-redis's experimental AutoPipeliner in miniature, without its
 // retry-the-whole-batch behaviour, which could charge a bucket twice.
 //
+// One pipeline in flight measured best on two cores (88k decisions/s, p99
+// 0.86 ms at 32 callers, against 82k and 2.1 ms with two, 64k and 3.3 ms
+// with four): while it runs, the queue fills, so the next batch is deep.
+//
 // Not for kv's embedded server: it is reached through net.Pipe, which has
 // no buffer, so a pipeline longer than miniredis's read buffer deadlocks —
 // the client blocks writing while the server blocks writing the first
 // reply. Its Lua is the bottleneck there anyway.
 const (
-	maxInflight = 2
+	maxInflight = 1
 	maxBatch    = 128
 )
 

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -65,7 +66,7 @@ func forEachBench(b *testing.B, fn func(b *testing.B, l *ratelimit.Limiter, next
 		l := ratelimit.New(c, ratelimit.FailClosed, b.Logf)
 		var n atomic.Uint64
 		next := func() string { return "bench-" + strconv.FormatUint(n.Add(1)%10000, 10) }
-		for _, callers := range []int{8, 16, 32} {
+		for _, callers := range []int{2, 8, 16, 32, 64} {
 			b.Run(fmt.Sprintf("%s/callers=%d", be.name, callers), func(b *testing.B) { fn(b, l, next) })
 		}
 		if l.Failures() != 0 {
@@ -76,11 +77,13 @@ func forEachBench(b *testing.B, fn func(b *testing.B, l *ratelimit.Limiter, next
 }
 
 // measure runs op b.N times from callers goroutines (taken from the
-// sub-benchmark name) and reports throughput and latency percentiles.
+// sub-benchmark name, rounded up to a multiple of GOMAXPROCS) and reports throughput and latency percentiles.
 func measure(b *testing.B, op func() error) {
-	var callers int
-	fmt.Sscanf(b.Name()[len(b.Name())-2:], "%d", &callers)
-	callers = max(callers, 1)
+	_, n, _ := strings.Cut(b.Name(), "callers=")
+	callers, err := strconv.Atoi(n)
+	if err != nil {
+		b.Fatalf("benchmark %s: no callers=N in the name", b.Name())
+	}
 	b.SetParallelism((callers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	var mu sync.Mutex
 	var all []time.Duration
@@ -109,5 +112,7 @@ func measure(b *testing.B, op func() error) {
 	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "decisions/s")
 	b.ReportMetric(float64(all[len(all)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(all[len(all)*999/1000].Microseconds()), "p99.9-µs")
+	b.ReportMetric(float64(all[len(all)-1].Microseconds()), "max-µs")
 	b.ReportMetric(0, "ns/op") // wall time per op across callers; decisions/s says it better
 }
