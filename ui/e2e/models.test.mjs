@@ -4,6 +4,7 @@
 // discussions seen from two windows at once. Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { after, before, test } from 'node:test'
 import { launchBrowser } from './browser.mjs'
@@ -244,6 +245,12 @@ test('personas on a real Ollama, live parallel and consensus discussions in two 
   for (const p of [page, second.page]) await p.waitForFunction(() => document.querySelector('#composer')?.readOnly === false)
   await shot(page, '24-discussion-parallel')
   await second.page.screenshot({ path: new URL('24-discussion-parallel-second-window-dark.png', artifacts).pathname })
+  // On a phone the parallel answers stack.
+  await page.setViewportSize({ width: 390, height: 844 })
+  const [a, b] = await page.getByTestId('message').all()
+  assert.ok((await b.boundingBox()).y > (await a.boundingBox()).y + 20)
+  await shot(page, '24-discussion-parallel-phone', { dark: false })
+  await page.setViewportSize({ width: 1280, height: 860 })
   await second.context.close()
 
   // A consensus discussion: rounds with an agreement score, then the synthesis.
@@ -271,6 +278,15 @@ test('personas on a real Ollama, live parallel and consensus discussions in two 
   assert.match(await page.getByTestId('agreement').first().textContent(), /^\d+%$/)
   await rounds.first().locator('summary').click()
   await shot(page, '25-discussion-consensus')
+
+  // Export: fetched with the token, handed to the browser as a download.
+  const [md] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as Markdown' }).click()])
+  assert.match(md.suggestedFilename(), /^discussion-.+\.md$/)
+  const text = await readFile(await md.path(), 'utf8')
+  assert.match(text, /^# Best first language/)
+  assert.match(text, /Agreement by round/)
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as JSON' }).click()])
+  assert.equal(JSON.parse(await readFile(await json.path(), 'utf8')).discussion.mode, 'consensus')
 
   // The list shows both, with their modes; search finds by message text.
   await page.goto('/t/model-lab/discussions')

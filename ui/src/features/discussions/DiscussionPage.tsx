@@ -62,16 +62,16 @@ export default function DiscussionPage() {
   return (
     <div className="flex h-full flex-col">
       <div className="border-b border-line bg-surface/60 px-4 py-3 sm:px-8">
-        <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2">
-          <LinkButton to={`/t/${slug}/discussions`} variant="ghost" size="icon" aria-label="All discussions">
+        <div className="mx-auto flex max-w-5xl items-start gap-2 sm:gap-3">
+          <LinkButton to={`/t/${slug}/discussions`} variant="ghost" size="icon" aria-label="All discussions" className="mt-0.5">
             <ArrowLeft className="h-4 w-4" aria-hidden="true" />
           </LinkButton>
           <div className="min-w-0 flex-1">
-            <h1 className="flex min-h-7 items-center gap-2 text-lg font-semibold tracking-tight">
-              {d ? <span className="truncate">{d.title}</span> : <Skeleton className="h-6 w-56" />}
+            <h1 className="flex min-h-8 min-w-0 items-center gap-2 text-lg font-semibold tracking-tight">
+              {d ? <span className="min-w-0 truncate">{d.title}</span> : <Skeleton className="h-6 w-56" />}
               {d && <ModeBadge mode={d.mode} />}
             </h1>
-            <div className="flex min-h-6 flex-wrap items-center gap-1.5">
+            <div className="mt-1 flex min-h-6 flex-wrap items-center gap-1.5">
               {d?.persona_ids.map((pid) => {
                 const p = byId.get(pid)
                 return (
@@ -81,14 +81,15 @@ export default function DiscussionPage() {
                   </span>
                 )
               })}
+              <ConnectionIndicator state={stream.state} retryInMs={stream.retryInMs} className="py-0.5" />
             </div>
           </div>
-          <ConnectionIndicator state={stream.state} retryInMs={stream.retryInMs} />
-          <div className="flex items-center gap-1.5" role="group" aria-label="Export">
-            <Button size="sm" variant="ghost" onClick={() => void exportAs('md')} disabled={!d}>
-              <Download className="h-3.5 w-3.5" aria-hidden="true" /> Markdown
+          <div className="flex shrink-0 items-center gap-0.5 sm:gap-1.5" role="group" aria-label="Export">
+            <Button size="sm" variant="ghost" onClick={() => void exportAs('md')} disabled={!d} aria-label="Export as Markdown">
+              <Download className="h-3.5 w-3.5" aria-hidden="true" /> <span className="hidden sm:inline">Markdown</span>
+              <span className="sm:hidden">MD</span>
             </Button>
-            <Button size="sm" variant="ghost" onClick={() => void exportAs('json')} disabled={!d}>
+            <Button size="sm" variant="ghost" onClick={() => void exportAs('json')} disabled={!d} aria-label="Export as JSON">
               <Download className="h-3.5 w-3.5" aria-hidden="true" /> JSON
             </Button>
           </div>

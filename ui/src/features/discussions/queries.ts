@@ -38,16 +38,10 @@ export function usePostMessage(slug: string, id: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (content: string) => api.postMessage(slug, id, content),
+    // The running state comes from the stream's "turn" events only: a fast
+    // turn can end before this answer arrives, and must not look stuck.
     onSuccess: (r) =>
-      qc.setQueryData<DiscussionDetail>(discussionKeys.one(slug, id), (old) =>
-        old
-          ? {
-              ...old,
-              messages: upsertMessage(old.messages, r.message),
-              discussion: { ...old.discussion, running_turn_id: old.discussion.running_turn_id || r.turn_id },
-            }
-          : old,
-      ),
+      qc.setQueryData<DiscussionDetail>(discussionKeys.one(slug, id), (old) => (old ? { ...old, messages: upsertMessage(old.messages, r.message) } : old)),
   })
 }
 

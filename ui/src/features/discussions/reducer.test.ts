@@ -119,3 +119,15 @@ describe('upsertMessage and groupTurns', () => {
     ])
   })
 })
+
+describe('markTurn (tenant activity)', () => {
+  it('marks a listed discussion answering while its turn runs, and clears only that turn', async () => {
+    const { markTurn } = await import('./useActivity')
+    const list = [base().discussion, { ...base().discussion, id: 'd2' }]
+    const running = markTurn(list, { discussion_id: 'd1', turn_id: 't1', status: 'running' })!
+    expect(running.map((d) => d.running_turn_id)).toEqual(['t1', ''])
+    expect(markTurn(running, { discussion_id: 'd1', turn_id: 'other', status: 'done' })![0]!.running_turn_id).toBe('t1')
+    expect(markTurn(running, { discussion_id: 'd1', turn_id: 't1', status: 'done' })![0]!.running_turn_id).toBe('')
+    expect(markTurn(undefined, { discussion_id: 'd1', turn_id: 't1', status: 'running' })).toBeUndefined()
+  })
+})
