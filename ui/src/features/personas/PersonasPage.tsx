@@ -38,7 +38,7 @@ export default function PersonasPage() {
       {!list && !personas.error && (
         <ul aria-busy="true" aria-label="Loading personas" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {[0, 1, 2].map((i) => (
-            <li key={i} className="h-[132px] rounded-xl border border-line bg-surface p-4">
+            <li key={i} className="h-[146px] rounded-xl border border-line bg-surface p-4">
               <div className="flex items-center gap-3">
                 <Skeleton className="h-12 w-12 rounded-full" />
                 <span className="flex-1 space-y-2">
@@ -90,9 +90,10 @@ function PersonaCard({ slug, p, provider, canWrite }: { slug: string; p: Persona
           <PersonaAvatar persona={p} size="lg" />
           <span className="min-w-0 flex-1">
             <span className="block truncate font-semibold">{p.name}</span>
-            <span className="block truncate text-[12.5px] text-fg-muted">
-              {provider?.name ?? 'Missing provider'} · <span className="font-mono text-[12px]">{p.model}</span>
+            <span className="block truncate font-mono text-[12px] text-fg-muted" title={p.model}>
+              {p.model}
             </span>
+            <span className="block truncate text-[12px] text-fg-subtle">{provider?.name ?? 'Missing provider'}</span>
           </span>
           {canWrite && <Pencil className="h-4 w-4 text-fg-subtle opacity-0 transition group-hover:opacity-100 group-focus-visible:opacity-100" aria-hidden="true" />}
         </div>
