@@ -14,6 +14,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/outbound"
+	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/server"
 	"github.com/nyxcore/nyxcore/app/store"
@@ -71,7 +72,10 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		k.Close()
 		st.Close()
 	}
-	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st)}, closeAll, nil
+	policy, _ := ratelimit.ParsePolicy(cfg.RateLimit.Policy) // validated with the config
+	limiter := ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
+	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st),
+		Limiter: limiter, Limits: ratelimit.DefaultLimits()}, closeAll, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {

@@ -33,17 +33,23 @@ const (
 
 // Config is every setting of a nyxCore process.
 type Config struct {
-	File       string   `mapstructure:"config"`
-	MasterKey  string   `mapstructure:"master_key"`
-	Dir        string   `mapstructure:"dir"`
-	HTTP       string   `mapstructure:"http"`
-	BaseDomain string   `mapstructure:"base_domain"`
-	Database   Database `mapstructure:"database"`
-	Redis      Redis    `mapstructure:"redis"`
-	Auth       Auth     `mapstructure:"auth"`
-	Ollama     Ollama   `mapstructure:"ollama"`
-	API        API      `mapstructure:"api"`
-	Outbound   Outbound `mapstructure:"outbound"`
+	File       string    `mapstructure:"config"`
+	MasterKey  string    `mapstructure:"master_key"`
+	Dir        string    `mapstructure:"dir"`
+	HTTP       string    `mapstructure:"http"`
+	BaseDomain string    `mapstructure:"base_domain"`
+	Database   Database  `mapstructure:"database"`
+	Redis      Redis     `mapstructure:"redis"`
+	Auth       Auth      `mapstructure:"auth"`
+	Ollama     Ollama    `mapstructure:"ollama"`
+	API        API       `mapstructure:"api"`
+	Outbound   Outbound  `mapstructure:"outbound"`
+	RateLimit  RateLimit `mapstructure:"ratelimit"`
+}
+
+// RateLimit configures request limits.
+type RateLimit struct {
+	Policy string `mapstructure:"policy"`
 }
 
 // Outbound limits where tenant-configured URLs may connect.
@@ -193,6 +199,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Database.MaxConns < 1 {
 		errs = append(errs, fmt.Errorf("database.max_conns (NYX_DATABASE_MAX_CONNS) must be at least 1"))
+	}
+	if c.RateLimit.Policy != "open" && c.RateLimit.Policy != "closed" {
+		errs = append(errs, fmt.Errorf("ratelimit.policy (NYX_RATELIMIT_POLICY) %q must be open or closed", c.RateLimit.Policy))
 	}
 	if c.Ollama.NumCtxMax < 256 {
 		errs = append(errs, fmt.Errorf("ollama.num_ctx_max (NYX_OLLAMA_NUM_CTX_MAX) must be at least 256"))

@@ -48,6 +48,7 @@ var Settings = []Setting{
 	{Key: "master_key", Help: "master key (32 bytes, base64 or hex) that wraps the keys encrypting stored secrets; embedded mode generates one in the data dir", Secret: true},
 	{Key: "ollama.host", Help: "default Ollama server", def: ollamaDefault},
 	{Key: "ollama.num_ctx_max", Help: "largest context window (num_ctx) requested from Ollama", def: constant("8192")},
+	{Key: "ratelimit.policy", Help: "when Redis is unreachable: open (allow and log an alarm) or closed (refuse)", def: constant("open")},
 	{Key: "outbound.allow", Help: "addresses tenant-configured URLs may reach beyond the public internet: loopback, private and/or CIDR prefixes", def: constant("loopback")},
 	{Key: "api.max_body_bytes", Help: "largest accepted JSON request body", def: constant("1048576")},
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -42,6 +43,9 @@ func Open(ctx context.Context, url string) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kv: parse redis url: %w", err)
 		}
+		// Fail fast when Redis is down: limits have a policy for that, and a
+		// request must not wait half a second on dial retries first.
+		opts.DialTimeout, opts.DialerRetries = time.Second, 1
 		c.Client = redis.NewClient(opts)
 	}
 	if err := c.Ping(ctx).Err(); err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/outbound"
+	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/secret"
 	"github.com/nyxcore/nyxcore/app/server"
@@ -96,6 +97,11 @@ func newEnv(t *testing.T, open func(t *testing.T) store.Store) *env {
 
 // newEnvWith is newEnv whose built-in local Ollama is builtinOllama.
 func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string) *env {
+	return newEnvLimited(t, open, builtinOllama, nil)
+}
+
+// newEnvLimited is newEnvWith with the given limits (nil: roomy ones).
+func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string, tight ratelimit.Limits) *env {
 	t.Helper()
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err != nil {
@@ -122,7 +128,20 @@ func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama
 	hub := realtime.New(realtime.Options{})
 	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
 	t.Cleanup(func() { engine.Shutdown(time.Second); hub.Close() })
-	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log})
+	// Real limits over the in-process Redis, roomy enough for the scenarios;
+	// TestRateLimits tightens them.
+	limits := ratelimit.Limits{}
+	for class, scopes := range ratelimit.DefaultLimits() {
+		limits[class] = map[string]ratelimit.Rule{}
+		for scope, r := range scopes {
+			limits[class][scope] = ratelimit.Rule{Rate: r.Rate * 100, Burst: r.Burst * 100}
+		}
+	}
+	if tight != nil {
+		limits = tight
+	}
+	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log,
+		Limiter: ratelimit.New(k.Client, ratelimit.FailOpen, t.Logf), Limits: limits})
 	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{}}
 	e.serve()
 	e.populate()

@@ -12,6 +12,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/tenant"
@@ -29,6 +30,10 @@ type Deps struct {
 	Hub    *realtime.Hub
 	// Audit records security-relevant actions.
 	Audit *audit.Log
+	// Limiter and Limits bound requests per IP, user and tenant; a nil
+	// Limiter turns limits off (tests of other behaviour).
+	Limiter *ratelimit.Limiter
+	Limits  ratelimit.Limits
 }
 
 // api holds the dependencies of every handler.
@@ -59,12 +64,12 @@ func (a *api) routes(se *core.ServeEvent) {
 
 	authed := g.Group("")
 	authed.BindFunc(a.requireUser)
-	authed.GET("/me", a.me)
-	authed.GET("/tenants", a.listTenants)
-	authed.POST("/tenants", a.createTenant)
+	authed.GET("/me", a.me).BindFunc(a.rateLimit)
+	authed.GET("/tenants", a.listTenants).BindFunc(a.rateLimit)
+	authed.POST("/tenants", a.createTenant).BindFunc(a.rateLimit)
 
 	t := authed.Group("/tenants/{tenant}")
-	t.BindFunc(a.tenantScope)
+	t.BindFunc(a.tenantScope, a.rateLimit)
 	t.GET("", a.getTenant).BindFunc(requireRole(tenant.RoleViewer))
 	t.PATCH("", a.updateTenant).BindFunc(requireRole(tenant.RoleAdmin))
 	t.DELETE("", a.deleteTenant).BindFunc(requireRole(tenant.RoleOwner))
