@@ -504,3 +504,52 @@ func TestSignInIsBruteForceResistant(t *testing.T) {
 		t.Fatal("twelve wrong passwords in a row were all checked")
 	}
 }
+
+// TestTokenBudgets: once a user's daily budget is spent the next turn is
+// refused with budget_exceeded; the owner sees usage against the budget;
+// an operator's override lifts it.
+func TestTokenBudgets(t *testing.T) {
+	ollama := ollamatest.Start(t)
+	dir := t.TempDir()
+	env := cleanEnv("NYX_OLLAMA_HOST="+ollama.URL(), "NYX_BUDGET_USER_DAILY_TOKENS=5")
+	s := serve(t, env, dir)
+	_, tok := s.signUp(t, "ada@example.com")
+	s.api(t, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "lab", "name": "Lab"})
+	_, p := s.api(t, "POST", "/api/nyx/tenants/lab/personas", tok, map[string]any{"name": "Tiny", "provider_id": "local-ollama", "model": ollamatest.ModelTinyEOS})
+	_, d := s.api(t, "POST", "/api/nyx/tenants/lab/discussions", tok, map[string]any{"mode": "single", "persona_ids": []any{p["id"]}})
+	id := d["id"].(string)
+	post := func() (int, map[string]any) {
+		return s.api(t, "POST", "/api/nyx/tenants/lab/discussions/"+id+"/messages", tok, map[string]any{"content": "hi"})
+	}
+	if status, body := post(); status != 202 {
+		t.Fatalf("first turn: %d %v", status, body)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, got := s.api(t, "GET", "/api/nyx/tenants/lab/discussions/"+id, tok, nil)
+		if got["discussion"].(map[string]any)["running_turn_id"] == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("turn did not finish")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, use := s.api(t, "GET", "/api/nyx/tenants/lab/usage", tok, nil)
+	if u := use["usage"].(map[string]any); u["user_day"].(float64) < 5 || use["limits"].(map[string]any)["user_daily"] != 5.0 {
+		t.Fatalf("usage = %v", use)
+	}
+	if status, body := post(); status != 429 || body["code"] != "budget_exceeded" {
+		t.Fatalf("turn over budget: %d %v", status, body)
+	}
+	s.stop(t)
+
+	out, code := run(t, env, "budget", "set", "--tenant", "lab", "--user-daily", "0", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "user daily unlimited") {
+		t.Fatalf("budget set: exit %d\n%s", code, out)
+	}
+	s = serve(t, env, dir)
+	if status, body := post(); status != 202 {
+		t.Fatalf("after the override: %d %v", status, body)
+	}
+}

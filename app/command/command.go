@@ -67,6 +67,7 @@ func Run(cfg *config.Config, flags *pflag.FlagSet) int {
 		record(newVersion()),
 		newKeys(cfg, pb.DataDir, record),
 		newAudit(cfg, pb.DataDir, record),
+		newBudget(cfg, pb.DataDir, record),
 		cmd.NewSuperuserCommand(pb),
 	)
 	if err := pb.Execute(); err != nil {

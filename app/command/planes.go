@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nyxcore/nyxcore/app/audit"
+	"github.com/nyxcore/nyxcore/app/budget"
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
@@ -55,7 +56,9 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	}
 	reg := registry.New(registry.Options{Keyring: secrets.ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax, Outbound: guard})
 	hub := realtime.New(realtime.Options{})
-	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{})
+	budgets := budget.New(st, budget.Limits{TenantDaily: cfg.Budget.TenantDailyTokens, TenantMonthly: cfg.Budget.TenantMonthlyTokens,
+		UserDaily: cfg.Budget.UserDailyTokens, UserMonthly: cfg.Budget.UserMonthlyTokens})
+	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{Budget: budgets})
 	if n, err := engine.Recover(ctx); err != nil {
 		st.Close()
 		return server.Deps{}, nil, err
@@ -75,7 +78,7 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	policy, _ := ratelimit.ParsePolicy(cfg.RateLimit.Policy) // validated with the config
 	limiter := ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
 	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st),
-		Limiter: limiter, Limits: ratelimit.DefaultLimits()}, closeAll, nil
+		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets}, closeAll, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {

@@ -45,6 +45,15 @@ type Config struct {
 	API        API       `mapstructure:"api"`
 	Outbound   Outbound  `mapstructure:"outbound"`
 	RateLimit  RateLimit `mapstructure:"ratelimit"`
+	Budget     Budget    `mapstructure:"budget"`
+}
+
+// Budget holds the server-wide default token budgets (0: unlimited).
+type Budget struct {
+	TenantDailyTokens   int64 `mapstructure:"tenant_daily_tokens"`
+	TenantMonthlyTokens int64 `mapstructure:"tenant_monthly_tokens"`
+	UserDailyTokens     int64 `mapstructure:"user_daily_tokens"`
+	UserMonthlyTokens   int64 `mapstructure:"user_monthly_tokens"`
 }
 
 // RateLimit configures request limits.

@@ -58,6 +58,7 @@ func (e *Engine) answer(ctx context.Context, t *turn, p store.Persona, role stri
 	})
 	stopFlush()
 	e.pub.Flush(topic)
+	e.charge(t, usage)
 
 	status := finalStatus(ctx, err)
 	if status == store.StatusDone && err != nil {

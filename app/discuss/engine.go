@@ -10,6 +10,7 @@ package discuss
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -46,8 +47,15 @@ var (
 	errInterrupted = errors.New("interrupted")
 )
 
+// Budget refuses turns once a token budget is spent and charges usage.
+type Budget interface {
+	Check(ctx context.Context, tenantID, userID string) error
+	Charge(ctx context.Context, tenantID, userID string, tokens int64) error
+}
+
 // Options tune the engine.
 type Options struct {
+	Budget     Budget        // nil: no budgets
 	Workers    int           // turns running at once (default 128; a turn mostly waits on its provider)
 	FlushEvery time.Duration // how often streamed text is written (default 500ms)
 }
@@ -69,6 +77,7 @@ type Engine struct {
 type turn struct {
 	id       string
 	tenantID string
+	authorID string
 	d        store.Discussion
 	cancel   context.CancelCauseFunc
 }
@@ -106,6 +115,11 @@ func key(tenantID, discussionID string) string { return tenantID + "/" + discuss
 // returns at once; the turn runs until it finishes, is stopped, or the
 // engine shuts down.
 func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content string) (string, *store.Message, error) {
+	if e.opts.Budget != nil {
+		if err := e.opts.Budget.Check(ctx, d.TenantID, authorID); err != nil {
+			return "", nil, err
+		}
+	}
 	e.mu.Lock()
 	switch {
 	case e.closed:
@@ -122,7 +136,7 @@ func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content
 		return "", nil, ErrBusy
 	}
 	tctx, cancel := context.WithCancelCause(context.Background())
-	t := &turn{id: store.NewID(), tenantID: d.TenantID, d: d, cancel: cancel}
+	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel}
 	e.running[key(d.TenantID, d.ID)] = t
 	e.wg.Add(1)
 	e.mu.Unlock()
@@ -277,4 +291,14 @@ func finalStatus(ctx context.Context, err error) string {
 		return store.StatusError
 	}
 	return store.StatusDone
+}
+
+// charge bills a reply's tokens to the user who started the turn.
+func (e *Engine) charge(t *turn, u llm.Usage) {
+	if e.opts.Budget == nil {
+		return
+	}
+	if err := e.opts.Budget.Charge(context.Background(), t.tenantID, t.authorID, int64(u.PromptTokens+u.CompletionTokens)); err != nil {
+		slog.Error("nyx: charge token usage", "tenant", t.tenantID, "error", err.Error())
+	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/nyxcore/nyxcore/app/budget"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/tenant"
 )
@@ -74,6 +75,8 @@ func (a *api) mapError(e *core.RequestEvent, err error) *apiError {
 		return errAlreadyMember
 	case errors.Is(err, store.ErrLastOwner):
 		return errLastOwner
+	case errors.Is(err, budget.ErrExceeded):
+		return newError(http.StatusTooManyRequests, "budget_exceeded", "Token budget spent: "+err.Error()+". Ask the owner or wait for the next day or month.")
 	case errors.Is(err, store.ErrNameTaken):
 		return errNameTaken
 	case errors.Is(err, store.ErrInUse):

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -29,6 +30,11 @@ func (a *api) tryPersona(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	if a.Budgets != nil {
+		if err := a.Budgets.Check(e.Request.Context(), tenantID(e), e.Auth.Id); err != nil {
+			return a.fail(e, err)
+		}
+	}
 	rows, err := a.tenantProviders(e)
 	if err != nil {
 		return a.fail(e, err)
@@ -44,6 +50,9 @@ func (a *api) tryPersona(e *core.RequestEvent) error {
 	usage, err := a.Registry.Chat(e.Request.Context(), rows, p.ProviderID, req, func(text string) error {
 		return s.send("delta", map[string]string{"text": text})
 	})
+	if a.Budgets != nil {
+		a.Budgets.Charge(context.Background(), tenantID(e), e.Auth.Id, int64(usage.PromptTokens+usage.CompletionTokens)) //nolint:errcheck // logged nowhere better than here; usage is best effort
+	}
 	if err != nil {
 		if ae := llmError(err); ae != nil {
 			s.send("error", ae) //nolint:errcheck // best effort: the client may be gone

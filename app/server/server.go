@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/nyxcore/nyxcore/app/audit"
+	"github.com/nyxcore/nyxcore/app/budget"
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
@@ -34,6 +35,8 @@ type Deps struct {
 	// Limiter turns limits off (tests of other behaviour).
 	Limiter *ratelimit.Limiter
 	Limits  ratelimit.Limits
+	// Budgets limit LLM tokens; nil: unlimited.
+	Budgets *budget.Budgets
 }
 
 // api holds the dependencies of every handler.
@@ -94,6 +97,7 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.POST("/personas/{id}/try", a.tryPersona).BindFunc(requireRole(tenant.RoleMember))
 	t.GET("/events", a.tenantEvents).BindFunc(requireRole(tenant.RoleViewer))
 	t.GET("/audit", a.listAudit).BindFunc(requireRole(tenant.RoleAdmin))
+	t.GET("/usage", a.usage).BindFunc(requireRole(tenant.RoleViewer))
 	t.GET("/discussions", a.listDiscussions).BindFunc(requireRole(tenant.RoleViewer))
 	t.POST("/discussions", a.createDiscussion).BindFunc(requireRole(tenant.RoleMember))
 	t.GET("/discussions/{id}", a.getDiscussion).BindFunc(requireRole(tenant.RoleViewer))

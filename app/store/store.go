@@ -143,6 +143,7 @@ type Store interface {
 	SecretStore
 	DiscussionStore
 	AuditStore
+	BudgetStore
 }
 
 // NewID returns a new time-ordered unique id (a UUIDv7 string), the form

@@ -35,6 +35,8 @@ var runtimeGrants = []grant{
 	{"TABLE messages", "SELECT, INSERT, UPDATE, DELETE"},
 	{"TABLE discussion_rounds", "SELECT, INSERT, UPDATE, DELETE"},
 	{"TABLE audit_log", "SELECT, INSERT"},
+	{"TABLE usage_daily", "SELECT, INSERT, UPDATE"},
+	{"TABLE tenant_budgets", "SELECT, INSERT, UPDATE, DELETE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

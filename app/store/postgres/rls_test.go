@@ -243,7 +243,9 @@ func TestMigrateIsIdempotentAndGrantsExactly(t *testing.T) {
 		"personas:DELETE", "personas:INSERT", "personas:SELECT", "personas:UPDATE",
 		"providers:DELETE", "providers:INSERT", "providers:SELECT", "providers:UPDATE",
 		"schema_migrations:SELECT", "secret_keys:INSERT", "secret_keys:SELECT",
+		"tenant_budgets:DELETE", "tenant_budgets:INSERT", "tenant_budgets:SELECT", "tenant_budgets:UPDATE",
 		"tenants:DELETE", "tenants:INSERT", "tenants:SELECT", "tenants:UPDATE",
+		"usage_daily:INSERT", "usage_daily:SELECT", "usage_daily:UPDATE",
 		"users:DELETE", "users:INSERT", "users:SELECT", "users:UPDATE"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("runtime grants = %v\nwant %v", got, want)
