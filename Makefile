@@ -58,6 +58,7 @@ bench:
 	$(GO) test -run '^$$' -bench ParallelMode -benchtime 10x ./app/discuss/
 	$(GO) test -run '^$$' -bench TTFT -benchtime 6x .
 	NYX_BENCH_STREAMS=1 $(GO) test -run '^$$' -bench TTFT -benchtime 40x .
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./app/ratelimit/
 
 clean:
 	rm -rf nyxcore nyx_data
