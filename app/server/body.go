@@ -15,7 +15,11 @@ import (
 // within the size limit, with no unknown fields and nothing after it. The
 // Content-Type is not checked, so `curl -d '{...}'` works as people expect.
 func (a *api) decode(e *core.RequestEvent, dst any) error {
-	limit := a.Config.API.MaxBodyBytes
+	return decodeLimited(e, dst, a.Config.API.MaxBodyBytes)
+}
+
+// decodeLimited is decode with an explicit size limit.
+func decodeLimited(e *core.RequestEvent, dst any, limit int64) error {
 	body, err := io.ReadAll(io.LimitReader(e.Request.Body, limit+1))
 	if err != nil {
 		return newError(http.StatusBadRequest, "bad_body", "The request body could not be read.")
