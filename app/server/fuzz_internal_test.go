@@ -52,4 +52,3 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
-
