@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nyxcore/nyxcore/app/store"
@@ -36,11 +37,17 @@ func (e *ExceededError) Error() string {
 // Is makes errors.Is(err, ErrExceeded) true.
 func (e *ExceededError) Is(target error) bool { return target == ErrExceeded }
 
+// Reservation is what Reserve sets aside for a turn before its real
+// usage is known: concurrent turns see each other's reservations, so a
+// budget with room for one turn grants exactly one.
+const Reservation = 256
+
 // Budgets is safe for concurrent use.
 type Budgets struct {
 	st       store.BudgetStore
 	defaults Limits
 	now      func() time.Time
+	mu       sync.Mutex // orders check-and-reserve; one process serves a data plane's turns
 }
 
 // New returns Budgets over st with the server's defaults.
@@ -84,6 +91,25 @@ func (b *Budgets) Check(ctx context.Context, tenantID, userID string) error {
 		}
 	}
 	return nil
+}
+
+// Reserve checks the budgets and, if none is spent, sets Reservation
+// tokens aside until release is called (after the turn charged its real
+// usage). Checking and reserving happen under one lock, so concurrent
+// callers cannot all slip through the same remaining room.
+func (b *Budgets) Reserve(ctx context.Context, tenantID, userID string) (release func(), err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.Check(ctx, tenantID, userID); err != nil {
+		return nil, err
+	}
+	day := b.day()
+	if err := b.st.AddUsage(ctx, tenantID, userID, day, Reservation); err != nil {
+		return nil, err
+	}
+	return func() {
+		b.st.AddUsage(context.Background(), tenantID, userID, day, -Reservation) //nolint:errcheck // a lost release only overcounts
+	}, nil
 }
 
 // Charge adds tokens used on behalf of userID.

@@ -84,3 +84,30 @@ func TestOverridesAndConcurrentCharges(t *testing.T) {
 		t.Fatalf("tenant day at its override: %v", err)
 	}
 }
+
+// TestReserveNeverOverGrants: with room for one turn, twenty concurrent
+// callers get exactly one grant.
+func TestReserveNeverOverGrants(t *testing.T) {
+	ctx := context.Background()
+	b, _, tenant := setup(t, Limits{UserDaily: 100})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	granted := 0
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := b.Reserve(ctx, tenant, "u1"); err == nil {
+				mu.Lock()
+				granted++
+				mu.Unlock()
+			} else if !errors.Is(err, ErrExceeded) {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if granted != 1 {
+		t.Fatalf("%d of 20 concurrent turns were granted, want 1", granted)
+	}
+}

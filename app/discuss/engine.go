@@ -47,9 +47,10 @@ var (
 	errInterrupted = errors.New("interrupted")
 )
 
-// Budget refuses turns once a token budget is spent and charges usage.
+// Budget refuses turns once a token budget is spent and charges usage:
+// Reserve holds room for a turn until release, Charge bills real usage.
 type Budget interface {
-	Check(ctx context.Context, tenantID, userID string) error
+	Reserve(ctx context.Context, tenantID, userID string) (release func(), err error)
 	Charge(ctx context.Context, tenantID, userID string, tokens int64) error
 }
 
@@ -78,6 +79,7 @@ type turn struct {
 	id       string
 	tenantID string
 	authorID string
+	release  func() // the budget reservation
 	d        store.Discussion
 	cancel   context.CancelCauseFunc
 }
@@ -115,28 +117,34 @@ func key(tenantID, discussionID string) string { return tenantID + "/" + discuss
 // returns at once; the turn runs until it finishes, is stopped, or the
 // engine shuts down.
 func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content string) (string, *store.Message, error) {
+	release := func() {}
 	if e.opts.Budget != nil {
-		if err := e.opts.Budget.Check(ctx, d.TenantID, authorID); err != nil {
+		r, err := e.opts.Budget.Reserve(ctx, d.TenantID, authorID)
+		if err != nil {
 			return "", nil, err
 		}
+		release = r
 	}
 	e.mu.Lock()
 	switch {
 	case e.closed:
 		e.mu.Unlock()
+		release()
 		return "", nil, ErrShuttingDown
 	case e.running[key(d.TenantID, d.ID)] != nil:
 		e.mu.Unlock()
+		release()
 		return "", nil, ErrTurnRunning
 	}
 	select {
 	case e.sem <- struct{}{}:
 	default:
 		e.mu.Unlock()
+		release()
 		return "", nil, ErrBusy
 	}
 	tctx, cancel := context.WithCancelCause(context.Background())
-	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel}
+	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel, release: release}
 	e.running[key(d.TenantID, d.ID)] = t
 	e.wg.Add(1)
 	e.mu.Unlock()
@@ -215,6 +223,7 @@ func (e *Engine) Recover(ctx context.Context) (int, error) {
 }
 
 func (e *Engine) finish(t *turn) {
+	t.release()
 	e.mu.Lock()
 	delete(e.running, key(t.tenantID, t.d.ID))
 	e.mu.Unlock()

@@ -31,9 +31,11 @@ func (a *api) tryPersona(e *core.RequestEvent) error {
 		return a.fail(e, err)
 	}
 	if a.Budgets != nil {
-		if err := a.Budgets.Check(e.Request.Context(), tenantID(e), e.Auth.Id); err != nil {
+		release, err := a.Budgets.Reserve(e.Request.Context(), tenantID(e), e.Auth.Id)
+		if err != nil {
 			return a.fail(e, err)
 		}
+		defer release()
 	}
 	rows, err := a.tenantProviders(e)
 	if err != nil {
