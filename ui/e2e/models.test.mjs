@@ -288,7 +288,24 @@ test('personas on a real Ollama, live parallel and consensus discussions in two 
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as JSON' }).click()])
   assert.equal(JSON.parse(await readFile(await json.path(), 'utf8')).discussion.mode, 'consensus')
 
-  // The list shows both, with their modes; search finds by message text.
+  // A single-persona discussion: one answer streams in and finishes.
+  await page.goto('/t/model-lab/discussions')
+  await page.getByRole('button', { name: 'New discussion' }).click()
+  await dialog.getByLabel('Title').fill('Just Ada')
+  await dialog.getByText('Single', { exact: true }).click()
+  await dialog.getByText('Ada', { exact: true }).click()
+  await dialog.getByRole('button', { name: 'Start discussion' }).click()
+  await page.waitForURL(/\/discussions\/[^/]+$/)
+  await page.getByText('Start the discussion').waitFor()
+  await page.locator('#main [role="status"][data-state="open"]').waitFor()
+  await page.getByRole('textbox', { name: 'Message' }).fill('Count to three')
+  await page.keyboard.press('Enter')
+  await waitAnswers(page, 1)
+  assert.equal((await page.getByTestId('message').allTextContents()).length, 1)
+  await page.waitForFunction(() => document.querySelector('#composer')?.readOnly === false)
+  await shot(page, '25-discussion-single')
+
+  // The list shows them all, with their modes; search finds by message text.
   await page.goto('/t/model-lab/discussions')
   await page.getByTestId('discussion-Best first language').waitFor()
   await shot(page, '26-discussions')
