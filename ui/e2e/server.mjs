@@ -54,6 +54,10 @@ export async function startServer() {
     superuser(email, password) {
       execFileSync(bin, ['superuser', 'upsert', email, password, '--dir', join(dir, 'data')], { stdio: 'pipe' })
     },
+    /** cli runs another command of the binary against the same data directory (e.g. budget set). */
+    cli(...args) {
+      return execFileSync(bin, [...args, '--dir', join(dir, 'data')], { stdio: 'pipe' }).toString()
+    },
     async stop() {
       proc.kill('SIGTERM')
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)))

@@ -23,6 +23,7 @@ const Personas = lazy(() => import('./features/personas/PersonasPage'))
 const PersonaEditor = lazy(() => import('./features/personas/PersonaEditorPage'))
 const Models = lazy(() => import('./features/models/ModelsPage'))
 const Providers = lazy(() => import('./features/providers/ProvidersPage'))
+const Audit = lazy(() => import('./features/audit/AuditPage'))
 
 export function App() {
   return (
@@ -51,6 +52,7 @@ export function App() {
                 <Route path="personas/:id" element={<PersonaEditor />} />
                 <Route path="models" element={<Models />} />
                 <Route path="providers" element={<Providers />} />
+                <Route path="audit" element={<Audit />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
               <Route path="*" element={<NotFound />} />

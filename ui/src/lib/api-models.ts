@@ -129,6 +129,32 @@ export type Round = { turn_id: string; round: number; agreement: number; method:
 
 export type DiscussionDetail = { discussion: Discussion; messages: Message[]; next_after: number; rounds: Round[] }
 
+/** AuditEntry is one line of a workspace's append-only, hash-chained audit log. */
+export type AuditEntry = {
+  seq: number
+  id: string
+  at: string
+  actor_id: string
+  actor_email: string
+  action: string
+  target_type: string
+  target_id: string
+  ip: string
+  user_agent: string
+  details: Record<string, unknown> | null
+  hash: string
+  prev_hash: string
+}
+
+/** AuditPage is one page of the log, newest first; next_before is 0 on the last page. */
+export type AuditPage = { items: AuditEntry[]; next_before: number }
+
+/** UsageReport is LLM tokens used today and this month (UTC) against the budgets; a limit of 0 is unlimited. */
+export type UsageReport = {
+  limits: Partial<Record<'tenant_daily' | 'tenant_monthly' | 'user_daily' | 'user_monthly', number>>
+  usage: Partial<Record<'tenant_day' | 'tenant_month' | 'user_day' | 'user_month', number>>
+}
+
 const seg = encodeURIComponent
 const t = (ref: string) => `/tenants/${seg(ref)}`
 
@@ -236,6 +262,10 @@ export const modelEndpoints = {
   stopTurn: (ref: string, id: string) => request<{ stopped: boolean }>('POST', `${t(ref)}/discussions/${seg(id)}/stop`, {}),
   exportDiscussion: (ref: string, id: string, format: 'md' | 'json') =>
     download(`${t(ref)}/discussions/${seg(id)}/export?format=${format}`, `discussion-${id}.${format}`),
+  /** audit takes a query string built by features/audit/filters.ts (with its leading "?", or empty). */
+  audit: (ref: string, query: string, signal?: AbortSignal) => request<AuditPage>('GET', `${t(ref)}/audit${query}`, undefined, signal),
+  exportAudit: (ref: string, query: string) => download(`${t(ref)}/audit${query}`, 'audit.csv'),
+  usage: (ref: string, signal?: AbortSignal) => request<UsageReport>('GET', `${t(ref)}/usage`, undefined, signal),
   /** discussionEventsUrl and tenantEventsUrl are SSE endpoints for EventStream. */
   discussionEventsUrl: (ref: string, id: string) => `/api/nyx${t(ref)}/discussions/${seg(id)}/events`,
   tenantEventsUrl: (ref: string) => `/api/nyx${t(ref)}/events`,

@@ -91,7 +91,7 @@ const messages: Record<ErrorCode, string> = {
   api_key_required: 'This provider needs an API key.',
   invalid_api_key: 'That doesn’t look like an API key. Paste the whole key.',
   invalid_base_url: 'Enter an http:// or https:// address, such as http://gpu-box:11434.',
-  budget_exceeded: 'The token budget for today or this month is spent. Ask an owner, or wait until it renews.',
+  budget_exceeded: 'The token budget for today or this month is spent, so new turns are refused until it renews. The workspace overview shows what is left; the server operator sets the budgets.',
   rate_limited: 'Too many requests in a short time. Wait a moment and try again.',
   forbidden_url: 'This server is not allowed to connect to that address (private, loopback and metadata addresses are blocked). Ask the operator to allow it.',
   invalid_kind: 'Choose Ollama, OpenAI, Anthropic or Google.',

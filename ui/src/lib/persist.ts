@@ -49,7 +49,7 @@ function save(qc: QueryClient): void {
   const k = key()
   if (!k) return
   const state = dehydrate(qc, {
-    shouldDehydrateQuery: (q) => q.state.status === 'success' && Date.now() - q.state.dataUpdatedAt < maxAge && q.queryKey[0] !== 'auth-methods',
+    shouldDehydrateQuery: (q) => q.state.status === 'success' && Date.now() - q.state.dataUpdatedAt < maxAge && q.queryKey[0] !== 'auth-methods' && q.meta?.persist !== false,
   })
   try {
     localStorage.setItem(k, JSON.stringify(state))

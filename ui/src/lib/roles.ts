@@ -33,6 +33,8 @@ export function atLeast(r: Role | undefined, min: Role): boolean {
 export const canManageMembers = (actor: Role | undefined) => atLeast(actor, 'admin')
 /** canEditSettings: owners and admins rename, re-slug and set the domain. */
 export const canEditSettings = (actor: Role | undefined) => atLeast(actor, 'admin')
+/** canReadAudit: owners and admins read the audit log (the API answers 403 to others). */
+export const canReadAudit = (actor: Role | undefined) => atLeast(actor, 'admin')
 /** canDeleteTenant: only owners delete. */
 export const canDeleteTenant = (actor: Role | undefined) => actor === 'owner'
 

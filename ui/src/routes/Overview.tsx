@@ -7,6 +7,7 @@ import { Page } from '../components/shell/Page'
 import { RoleBadge } from '../components/ui/Badge'
 import { QueryProblem } from '../components/ui/QueryError'
 import { Skeleton } from '../components/ui/Skeleton'
+import { UsageMeters } from '../features/usage/UsageMeters'
 import { useSlug } from './TenantLayout'
 
 const blurbs: Record<string, string> = {
@@ -45,6 +46,9 @@ export default function Overview() {
           text={t && canManageMembers(t.role) ? 'Add people by email and choose their role.' : 'Members of this workspace and their roles.'}
         />
         <QuickLink to={`/t/${slug}/settings`} icon={Settings} title="Workspace settings" text="Name, address and custom domain." />
+      </div>
+      <div className="mt-10">
+        <UsageMeters slug={slug} />
       </div>
       <h2 className="mt-10 mb-3 text-sm font-semibold">Coming soon to this workspace</h2>
       <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">

@@ -9,7 +9,7 @@ import { ConnectionIndicator } from './ConnectionIndicator'
 import { Sidebar } from './Sidebar'
 import { ThemeToggle } from './ThemeToggle'
 
-const pageNames: Record<string, string> = { '': 'Overview', members: 'Members', settings: 'Settings', discussions: 'Discussions', personas: 'Personas', models: 'Models', providers: 'Providers' }
+const pageNames: Record<string, string> = { '': 'Overview', members: 'Members', settings: 'Settings', discussions: 'Discussions', personas: 'Personas', models: 'Models', providers: 'Providers', audit: 'Audit log' }
 
 function usePageTitle(slug: string | undefined): { workspace?: string; page: string } {
   const { pathname } = useLocation()

@@ -1,5 +1,7 @@
-import { Bot, Boxes, Home, MessagesSquare, Plug, Settings, Users } from 'lucide-react'
+import { Bot, Boxes, Home, MessagesSquare, Plug, ScrollText, Settings, Users } from 'lucide-react'
 import { NavLink } from 'react-router'
+import { useTenant } from '../../lib/queries'
+import { canReadAudit } from '../../lib/roles'
 import { Logo } from '../ui/Logo'
 import { cx } from '../ui/cx'
 import { comingSoon } from './nav'
@@ -15,6 +17,8 @@ const link = ({ isActive }: { isActive: boolean }) =>
 /** Sidebar is the app's navigation: workspace switcher, the workspace's pages, what is coming, the user. */
 export function Sidebar({ slug, onNavigate }: { slug: string | undefined; onNavigate?: () => void }) {
   const nav = onNavigate ? { onClick: onNavigate } : {}
+  // Only owners and admins may read the audit log: others get no link (the API answers 403).
+  const showAudit = canReadAudit(useTenant(slug ?? '', Boolean(slug)).data?.role)
   return (
     <div className="flex h-full flex-col gap-4 p-3">
       <div className="flex h-10 items-center px-2">
@@ -59,6 +63,13 @@ export function Sidebar({ slug, onNavigate }: { slug: string | undefined; onNavi
                 <Settings className="h-4 w-4" aria-hidden="true" /> Settings
               </NavLink>
             </li>
+            {showAudit && (
+              <li>
+                <NavLink to={`/t/${slug}/audit`} className={link} {...nav}>
+                  <ScrollText className="h-4 w-4" aria-hidden="true" /> Audit log
+                </NavLink>
+              </li>
+            )}
           </ul>
         )}
         <div>

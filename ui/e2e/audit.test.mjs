@@ -1,0 +1,158 @@
+// End-to-end: the audit log (owners and admins) and the token usage meters,
+// against the real binary with Debian's Chromium. Same harness as app.test.mjs.
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { after, before, test } from 'node:test'
+import { launchBrowser } from './browser.mjs'
+import { startServer } from './server.mjs'
+
+const artifacts = new URL('./artifacts/', import.meta.url)
+mkdirSync(artifacts, { recursive: true })
+
+let server
+let browser
+const pageErrors = []
+const password = 'correct-horse-42'
+
+before(async () => {
+  browser = await launchBrowser()
+  if (!browser) {
+    if (process.env.CI) throw new Error('Chromium not found (apt-get install chromium, or set CHROMIUM_PATH); CI=true: failing, not skipping')
+    return
+  }
+  server = await startServer()
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+async function newPage() {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, colorScheme: 'light', acceptDownloads: true })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  page.on('pageerror', (err) => pageErrors.push(String(err)))
+  return { context, page }
+}
+
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.waitForTimeout(250)
+    await page.screenshot({ path: new URL(`${name}-${scheme}.png`, artifacts).pathname, animations: 'disabled', caret: 'hide' })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+async function signUp(page, name, email) {
+  await page.goto('/signup')
+  await page.getByLabel('Name').fill(name)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByLabel('Confirm password').fill(password)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.getByRole('heading', { name: 'Your workspaces' }).waitFor()
+}
+
+test('audit log for owners (filters, details, CSV), none for members; usage meters for everyone', async (t) => {
+  if (!browser) return t.skip('Chromium not installed: apt-get install chromium')
+  const { page } = await newPage()
+  await signUp(page, 'Olive Owner', 'olive@example.com')
+  await page.getByRole('link', { name: 'New workspace' }).first().click()
+  await page.getByLabel('Name').fill('Ledger Labs')
+  await page.getByLabel('Address').fill('ledger-labs')
+  await page.getByRole('button', { name: 'Create workspace' }).click()
+  await page.waitForURL('**/t/ledger-labs')
+
+  const bob = await newPage()
+  await signUp(bob.page, 'Bob Baker', 'bob@example.com')
+
+  // Something to audit: Olive adds Bob as a member.
+  await page.getByRole('link', { name: 'Members', exact: true }).click()
+  await page.getByRole('button', { name: 'Invite member' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Invite a member' })
+  await dialog.getByLabel('Email address').fill('bob@example.com')
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
+  await dialog.waitFor({ state: 'detached' })
+  await page.getByTestId('member-bob@example.com').waitFor()
+
+  // The owner has the nav item and reads the log.
+  await page.getByRole('link', { name: 'Audit log', exact: true }).click()
+  await page.waitForURL('**/t/ledger-labs/audit')
+  await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()
+  await page.getByText('nyxcore audit verify').waitFor()
+  const added = page.getByTestId('audit-member.add')
+  await added.waitFor()
+  assert.match(await added.textContent(), /Member added/)
+  assert.match(await added.textContent(), /member\.add/)
+  assert.match(await added.textContent(), /bob@example\.com/)
+  assert.match(await added.textContent(), /olive@example\.com/)
+  await page.getByTestId('audit-tenant.create').waitFor()
+  await shot(page, '20-audit')
+
+  // A row expands from the keyboard: details, user agent, hash chain.
+  const toggle = added.locator('button[aria-expanded]')
+  assert.match(await toggle.getAttribute('aria-label'), /^Show details of entry \d+$/)
+  await toggle.focus()
+  await page.keyboard.press('Enter')
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true')
+  const panel = page.locator('#' + (await toggle.getAttribute('aria-controls')))
+  await panel.getByText('Hash chain').waitFor()
+  assert.match(await panel.textContent(), /"email": "bob@example.com"/)
+  assert.match(await panel.textContent(), /HeadlessChrome|Chrome/)
+  await panel.getByRole('button', { name: 'Copy this entry’s hash' }).waitFor()
+  await shot(page, '21-audit-entry')
+
+  // Filter by action: only member.add rows.
+  await page.getByLabel('Action').selectOption('member.add')
+  await page.getByTestId('audit-tenant.create').waitFor({ state: 'detached' })
+  assert.ok((await page.getByTestId('audit-member.add').count()) >= 1)
+  assert.equal(await page.locator('tbody tr[data-testid]:not([data-testid="audit-member.add"])').count(), 0)
+
+  // Export CSV with the filter, fetched with the token and downloaded as a file.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
+  assert.equal(download.suggestedFilename(), 'audit.csv')
+  const csv = readFileSync(await download.path(), 'utf8')
+  assert.match(csv, /^seq,at,actor_id,actor_email,action,target_type,target_id,ip,user_agent,details,prev_hash,hash/)
+  assert.match(csv, /member\.add/)
+  assert.doesNotMatch(csv, /tenant\.create/)
+
+  // Clear the filter: the reads themselves are in the log.
+  await page.getByRole('button', { name: 'Clear' }).click()
+  await page.getByTestId('audit-audit.read').first().waitFor()
+
+  // Bob is a member: no link, and the page explains instead of failing.
+  await bob.page.goto('/t/ledger-labs')
+  await bob.page.getByRole('heading', { name: 'Ledger Labs' }).waitFor()
+  await bob.page.getByRole('link', { name: 'Members', exact: true }).waitFor()
+  assert.equal(await bob.page.getByRole('link', { name: 'Audit log' }).count(), 0)
+  const forbidden = await bob.page.request.get('/api/nyx/tenants/ledger-labs/audit', {
+    headers: { Authorization: await bob.page.evaluate(() => JSON.parse(localStorage.getItem('pocketbase_auth') ?? '{}').token ?? '') },
+  })
+  assert.equal(forbidden.status(), 403)
+  await bob.page.goto('/t/ledger-labs/audit')
+  await bob.page.getByText('Owners and admins only').waitFor()
+
+  // Usage: every member sees the four meters; unlimited by default.
+  await bob.page.goto('/t/ledger-labs')
+  for (const id of ['tenant_day', 'tenant_month', 'user_day', 'user_month']) {
+    const m = bob.page.getByTestId('meter-' + id)
+    await m.waitFor()
+    assert.match(await m.textContent(), /Unlimited/)
+  }
+  // With budgets set by the operator, used of limit with a bar.
+  server.cli('budget', 'set', '--tenant', 'ledger-labs', '--tenant-daily', '1000', '--user-monthly', '50000')
+  await page.goto('/t/ledger-labs')
+  const day = page.getByTestId('meter-tenant_day')
+  await day.getByText('0 of 1,000 tokens').waitFor()
+  assert.equal(await day.getAttribute('data-state'), 'ok')
+  assert.equal(await day.getByRole('progressbar').getAttribute('aria-valuemax'), '1000')
+  await page.getByTestId('meter-user_month').getByText('of 50,000 tokens').waitFor()
+  assert.match(await page.getByTestId('meter-tenant_month').textContent(), /Unlimited/)
+  await page.getByTestId('meter-tenant_day').scrollIntoViewIfNeeded()
+  await shot(page, '22-usage')
+
+  assert.deepEqual(pageErrors, [], 'uncaught errors in the pages')
+})
