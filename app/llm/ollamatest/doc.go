@@ -18,7 +18,7 @@
 // (go install github.com/ollama/ollama@v0.17.4, cgo, llama.cpp compiled for
 // the CPU) and writes the two GGUF models with Ollama's own GGUF writer.
 // Both land in a cache directory: $NYX_OLLAMA_CACHE if set, otherwise
-// os.UserCacheDir()/nyxcore/ollama-0.17.4 (for root: /root/.cache/...). A
+// os.UserCacheDir()/nyxcore/ollama-0.17.4 (for root, under its home directory). A
 // cold build takes about four minutes on two cores; afterwards Start takes
 // a fraction of a second. Two test processes building at once serialize on
 // a lock file in the cache directory, and every artefact is written to a
