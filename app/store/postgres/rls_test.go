@@ -300,6 +300,13 @@ func TestEveryTenantTableIsConfined(t *testing.T) {
 		if _, err := tdb.db.AppendAudit(ctx, store.AuditEntry{TenantID: tenant, Action: "x"}, func(*store.AuditEntry) string { return "h" }); err != nil {
 			t.Fatal(err)
 		}
+		if err := tdb.db.AddUsage(ctx, tenant, "u"+store.NewID(), "2026-11-27", 10); err != nil {
+			t.Fatal(err)
+		}
+		limit := int64(5)
+		if err := tdb.db.SetBudget(ctx, store.Budget{TenantID: tenant, UserDaily: &limit}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	owner, err := pgx.Connect(ctx, tdb.adminURL)
 	if err != nil {

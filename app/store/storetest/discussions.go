@@ -177,3 +177,30 @@ func testAuditIsolation(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// testBudgetIsolation: usage and budgets are the tenant's own.
+func testBudgetIsolation(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := newFixture(t, s)
+	must(t, s.AddUsage(ctx, f.a.ID, f.ownerA, "2026-11-27", 40))
+	must(t, s.AddUsage(ctx, f.a.ID, f.ownerA, "2026-11-27", 2))
+	must(t, s.AddUsage(ctx, f.a.ID, f.member, "2026-11-02", 100))
+	must(t, s.AddUsage(ctx, f.a.ID, f.ownerA, "2026-10-31", 1000))
+	u, err := s.SumUsage(ctx, f.a.ID, f.ownerA, "2026-11-27")
+	must(t, err)
+	if u.TenantDay != 42 || u.TenantMonth != 142 || u.UserDay != 42 || u.UserMonth != 42 {
+		t.Fatalf("A's usage = %+v", u)
+	}
+	if u, _ := s.SumUsage(ctx, f.b.ID, f.ownerA, "2026-11-27"); u.TenantMonth != 0 {
+		t.Fatalf("B sums A's usage: %+v", u)
+	}
+	limit := int64(7)
+	must(t, s.SetBudget(ctx, store.Budget{TenantID: f.a.ID, TenantDaily: &limit}))
+	b, err := s.GetBudget(ctx, f.a.ID)
+	must(t, err)
+	if b.TenantDaily == nil || *b.TenantDaily != 7 || b.UserDaily != nil {
+		t.Fatalf("budget = %+v", b)
+	}
+	_, err = s.GetBudget(ctx, f.b.ID)
+	wantErr(t, err, store.ErrNotFound)
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Discussions", testDiscussions},
 		{"DiscussionIsolation", testDiscussionIsolation},
 		{"AuditIsolation", testAuditIsolation},
+		{"BudgetIsolation", testBudgetIsolation},
 	}
 	for _, sc := range suites {
 		t.Run(sc.name, func(t *testing.T) {
