@@ -16,7 +16,7 @@ import (
 // consensus runs rounds until the personas agree or the round cap is hit,
 // then the moderator writes the synthesis with any remaining dissent.
 func (e *Engine) consensus(ctx context.Context, t *turn, personas []store.Persona) {
-	history, err := e.st.ListMessages(context.Background(), t.tenantID, t.d.ID, 0, 10000)
+	history, err := e.history(t)
 	if err != nil || len(personas) == 0 {
 		return
 	}

@@ -39,6 +39,8 @@ var (
 	ErrBusy = errors.New("the server is busy")
 	// ErrShuttingDown means the engine no longer starts turns.
 	ErrShuttingDown = errors.New("the server is shutting down")
+	// ErrNothingToRegenerate means the discussion has no user message yet.
+	ErrNothingToRegenerate = errors.New("nothing to regenerate")
 )
 
 // Causes of a cancelled turn, which decide the messages' final status.
@@ -80,6 +82,7 @@ type turn struct {
 	tenantID string
 	authorID string
 	release  func() // the budget reservation
+	regen    bool   // answering the last user message again
 	d        store.Discussion
 	cancel   context.CancelCauseFunc
 }
@@ -117,38 +120,10 @@ func key(tenantID, discussionID string) string { return tenantID + "/" + discuss
 // returns at once; the turn runs until it finishes, is stopped, or the
 // engine shuts down.
 func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content string) (string, *store.Message, error) {
-	release := func() {}
-	if e.opts.Budget != nil {
-		r, err := e.opts.Budget.Reserve(ctx, d.TenantID, authorID)
-		if err != nil {
-			return "", nil, err
-		}
-		release = r
+	t, tctx, err := e.start(ctx, d, authorID)
+	if err != nil {
+		return "", nil, err
 	}
-	e.mu.Lock()
-	switch {
-	case e.closed:
-		e.mu.Unlock()
-		release()
-		return "", nil, ErrShuttingDown
-	case e.running[key(d.TenantID, d.ID)] != nil:
-		e.mu.Unlock()
-		release()
-		return "", nil, ErrTurnRunning
-	}
-	select {
-	case e.sem <- struct{}{}:
-	default:
-		e.mu.Unlock()
-		release()
-		return "", nil, ErrBusy
-	}
-	tctx, cancel := context.WithCancelCause(context.Background())
-	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel, release: release}
-	e.running[key(d.TenantID, d.ID)] = t
-	e.wg.Add(1)
-	e.mu.Unlock()
-
 	msg, err := e.st.AddMessage(ctx, store.Message{TenantID: d.TenantID, DiscussionID: d.ID, TurnID: t.id, Role: "user",
 		AuthorID: authorID, Content: content, Status: store.StatusDone})
 	if err != nil {
@@ -159,6 +134,74 @@ func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content
 	e.announce(t, "running")
 	go e.run(tctx, t)
 	return t.id, msg, nil
+}
+
+// Regenerate answers the discussion's last user message again: a new turn
+// whose personas do not see the replies that message already got.
+func (e *Engine) Regenerate(ctx context.Context, d store.Discussion, authorID string) (string, error) {
+	history, err := e.st.ListMessages(ctx, d.TenantID, d.ID, 0, 100000)
+	if err != nil {
+		return "", err
+	}
+	if lastUser(history) == "" {
+		return "", ErrNothingToRegenerate
+	}
+	t, tctx, err := e.start(ctx, d, authorID)
+	if err != nil {
+		return "", err
+	}
+	t.regen = true
+	e.announce(t, "running")
+	go e.run(tctx, t)
+	return t.id, nil
+}
+
+// start reserves budget and a worker and registers the discussion's turn.
+func (e *Engine) start(ctx context.Context, d store.Discussion, authorID string) (*turn, context.Context, error) {
+	release := func() {}
+	if e.opts.Budget != nil {
+		r, err := e.opts.Budget.Reserve(ctx, d.TenantID, authorID)
+		if err != nil {
+			return nil, nil, err
+		}
+		release = r
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case e.closed:
+		release()
+		return nil, nil, ErrShuttingDown
+	case e.running[key(d.TenantID, d.ID)] != nil:
+		release()
+		return nil, nil, ErrTurnRunning
+	}
+	select {
+	case e.sem <- struct{}{}:
+	default:
+		release()
+		return nil, nil, ErrBusy
+	}
+	tctx, cancel := context.WithCancelCause(context.Background())
+	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel, release: release}
+	e.running[key(d.TenantID, d.ID)] = t
+	e.wg.Add(1)
+	return t, tctx, nil
+}
+
+// history is what a turn answers: the whole discussion, or for a
+// regeneration everything up to and including the last user message.
+func (e *Engine) history(t *turn) ([]store.Message, error) {
+	msgs, err := e.st.ListMessages(context.Background(), t.tenantID, t.d.ID, 0, 100000)
+	if err != nil || !t.regen {
+		return msgs, err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == "user" {
+			return msgs[:i+1], nil
+		}
+	}
+	return msgs, nil
 }
 
 // Running returns the id of the discussion's running turn, or "".
@@ -266,7 +309,7 @@ func (e *Engine) personas(t *turn) []store.Persona {
 
 // parallel has every persona answer at once; wall time is the slowest.
 func (e *Engine) parallel(ctx context.Context, t *turn, personas []store.Persona) map[string]string {
-	history, err := e.st.ListMessages(context.Background(), t.tenantID, t.d.ID, 0, 10000)
+	history, err := e.history(t)
 	if err != nil {
 		return nil
 	}

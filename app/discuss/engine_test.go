@@ -400,3 +400,30 @@ func TestHistoryIsTrimmedToTheWindow(t *testing.T) {
 		t.Fatal("the system prompt was trimmed")
 	}
 }
+
+func TestRegenerateAnswersTheLastMessageAgain(t *testing.T) {
+	f := newFixture(t, "Ada")
+	f.chat.replies["Ada"] = []string{"first answer", "second answer"}
+	d := f.discussion(t, store.ModeSingle, "Ada")
+	if _, err := f.eng.Regenerate(context.Background(), d, "u1"); !errors.Is(err, discuss.ErrNothingToRegenerate) {
+		t.Fatalf("regenerate with no message: %v", err)
+	}
+	if _, _, err := f.eng.Post(context.Background(), d, "u1", "question"); err != nil {
+		t.Fatal(err)
+	}
+	f.wait(t, d)
+	turn, err := f.eng.Regenerate(context.Background(), d, "u1")
+	if err != nil || turn == "" {
+		t.Fatalf("Regenerate = %q, %v", turn, err)
+	}
+	msgs := f.wait(t, d)
+	if len(msgs) != 3 || msgs[2].Content != "second answer" || msgs[2].TurnID != turn || msgs[2].Status != store.StatusDone {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	last := f.chat.requests[len(f.chat.requests)-1]
+	for _, m := range last.Messages {
+		if strings.Contains(m.Content, "first answer") {
+			t.Fatal("the regenerated reply saw the reply it replaces")
+		}
+	}
+}

@@ -142,6 +142,20 @@ func TestDiscussionsAgainstRealOllama(t *testing.T) {
 			t.Fatalf("stop on a finished turn = %s", s.raw)
 		}
 	})
+	t.Run("regenerate", func(t *testing.T) {
+		d := e.must(e.call("carol", "POST", "/api/nyx/tenants/acme/discussions", map[string]any{"mode": "parallel", "persona_ids": []string{ada, bob}}), 201)
+		id := d.json["id"].(string)
+		if r := e.call("carol", "POST", "/api/nyx/tenants/acme/discussions/"+id+"/regenerate", nil); r.status != 409 || r.json["code"] != "nothing_to_regenerate" {
+			t.Fatalf("regenerate an empty discussion: %d %s", r.status, r.raw)
+		}
+		e.must(e.call("carol", "POST", "/api/nyx/tenants/acme/discussions/"+id+"/messages", map[string]any{"content": "again please"}), 202)
+		e.waitTurn(id)
+		r := e.must(e.call("carol", "POST", "/api/nyx/tenants/acme/discussions/"+id+"/regenerate", nil), 202)
+		ms := messages(e.waitTurn(id))
+		if len(ms) != 5 || ms[3]["turn_id"] != r.json["turn_id"] || ms[4]["status"] != "done" || ms[3]["role"] != "assistant" {
+			t.Fatalf("after regenerate: %v", ms)
+		}
+	})
 	t.Run("search", func(t *testing.T) {
 		r := e.must(e.call("dan", "GET", "/api/nyx/tenants/acme/discussions?q=both+of", nil), 200)
 		if len(items(r)) != 1 || items(r)[0]["mode"] != "parallel" {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -62,4 +63,22 @@ func (a *api) discussionEvents(e *core.RequestEvent) error {
 func (a *api) tenantEvents(e *core.RequestEvent) error {
 	a.Hub.ServeSSE(e.Response, e.Request, discuss.ActivityTopic(tenantID(e))) //nolint:errcheck // the stream ends when the client goes
 	return nil
+}
+
+// regenerate answers POST /api/nyx/tenants/{tenant}/discussions/{id}/regenerate
+// (member): 202 with the turn id; the personas answer the last user message
+// again without seeing the replies it already got.
+func (a *api) regenerate(e *core.RequestEvent) error {
+	d, err := a.discussion(e)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	turnID, err := a.Engine.Regenerate(e.Request.Context(), *d, e.Auth.Id)
+	if errors.Is(err, discuss.ErrNothingToRegenerate) {
+		return a.fail(e, newError(http.StatusConflict, "nothing_to_regenerate", "Write a message first: there is nothing to answer again."))
+	}
+	if err != nil {
+		return a.fail(e, turnError(err))
+	}
+	return e.JSON(http.StatusAccepted, map[string]any{"turn_id": turnID})
 }

@@ -105,6 +105,7 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.DELETE("/discussions/{id}", a.deleteDiscussion).BindFunc(requireRole(tenant.RoleMember))
 	t.POST("/discussions/{id}/messages", a.postMessage).BindFunc(requireRole(tenant.RoleMember))
 	t.POST("/discussions/{id}/stop", a.stopTurn).BindFunc(requireRole(tenant.RoleMember))
+	t.POST("/discussions/{id}/regenerate", a.regenerate).BindFunc(requireRole(tenant.RoleMember))
 	t.GET("/discussions/{id}/events", a.discussionEvents).BindFunc(requireRole(tenant.RoleViewer))
 	t.GET("/discussions/{id}/export", a.exportDiscussion).BindFunc(requireRole(tenant.RoleViewer))
 

@@ -303,6 +303,10 @@ test('personas on a real Ollama, live parallel and consensus discussions in two 
   await waitAnswers(page, 1)
   assert.equal((await page.getByTestId('message').allTextContents()).length, 1)
   await page.waitForFunction(() => document.querySelector('#composer')?.readOnly === false)
+  // Regenerate: the same question answered again, the first answer kept.
+  await page.getByRole('button', { name: 'Regenerate the last answers' }).click()
+  await waitAnswers(page, 2)
+  await page.waitForFunction(() => document.querySelector('#composer')?.readOnly === false)
   await shot(page, '25-discussion-single')
 
   // The list shows them all, with their modes; search finds by message text.

@@ -260,6 +260,7 @@ export const modelEndpoints = {
   postMessage: (ref: string, id: string, content: string) =>
     request<{ turn_id: string; message: Message }>('POST', `${t(ref)}/discussions/${seg(id)}/messages`, { content }),
   stopTurn: (ref: string, id: string) => request<{ stopped: boolean }>('POST', `${t(ref)}/discussions/${seg(id)}/stop`, {}),
+  regenerate: (ref: string, id: string) => request<{ turn_id: string }>('POST', `${t(ref)}/discussions/${seg(id)}/regenerate`, {}),
   exportDiscussion: (ref: string, id: string, format: 'md' | 'json') =>
     download(`${t(ref)}/discussions/${seg(id)}/export?format=${format}`, `discussion-${id}.${format}`),
   /** audit takes a query string built by features/audit/filters.ts (with its leading "?", or empty). */

@@ -1,4 +1,4 @@
-import { Send, Square } from 'lucide-react'
+import { RotateCcw, Send, Square } from 'lucide-react'
 import { useState, type FormEvent, type KeyboardEvent } from 'react'
 import { ApiError } from '../../lib/api'
 import { Button } from '../../components/ui/Button'
@@ -17,12 +17,17 @@ export function Composer({
   onSend,
   onStop,
   stopping,
+  onRegenerate,
+  regenerating = false,
 }: {
   running: boolean
   canWrite: boolean
   onSend: (text: string) => Promise<void>
   onStop: () => void
   stopping: boolean
+  /** Answer the last message again; absent when there is nothing to answer. */
+  onRegenerate?: () => void
+  regenerating?: boolean
 }) {
   const [text, setText] = useState('')
   const [error, setError] = useState<string>()
@@ -76,9 +81,16 @@ export function Composer({
             <Square className="h-3.5 w-3.5 fill-current" aria-hidden="true" /> Stop
           </Button>
         ) : (
-          <Button type="submit" variant="primary" size="icon" className="h-9 w-9" loading={sending} disabled={disabled || !text.trim() || tooLong} aria-label="Send">
-            <Send className="h-4 w-4" aria-hidden="true" />
-          </Button>
+          <>
+            {onRegenerate && canWrite && (
+              <Button variant="ghost" size="icon" className="h-9 w-9" onClick={onRegenerate} loading={regenerating} aria-label="Regenerate the last answers" title="Regenerate the last answers">
+                <RotateCcw className="h-4 w-4" aria-hidden="true" />
+              </Button>
+            )}
+            <Button type="submit" variant="primary" size="icon" className="h-9 w-9" loading={sending} disabled={disabled || !text.trim() || tooLong} aria-label="Send">
+              <Send className="h-4 w-4" aria-hidden="true" />
+            </Button>
+          </>
         )}
       </div>
       <p id="composer-hint" className="px-1 text-[11.5px] text-fg-subtle">

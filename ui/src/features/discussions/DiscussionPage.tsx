@@ -16,7 +16,7 @@ import { PersonaAvatar } from '../personas/PersonaAvatar'
 import { usePersonas } from '../personas/queries'
 import { Composer } from './Composer'
 import { ModeBadge } from './ModeBadge'
-import { useDiscussion, usePostMessage, useStopTurn } from './queries'
+import { useDiscussion, usePostMessage, useRegenerate, useStopTurn } from './queries'
 import { Transcript } from './Transcript'
 import { useDiscussionStream } from './useDiscussionStream'
 
@@ -31,6 +31,7 @@ export default function DiscussionPage() {
   const stream = useDiscussionStream(slug, id)
   const post = usePostMessage(slug, id)
   const stop = useStopTurn(slug, id)
+  const regenerate = useRegenerate(slug, id)
   const byId = useMemo(() => new Map<string, Persona>((personas.data ?? []).map((p) => [p.id, p])), [personas.data])
   const scroller = useAutoScroll(detail.data?.messages)
 
@@ -126,6 +127,15 @@ export default function DiscussionPage() {
               stop.mutate(undefined, {
                 onError: (err) => toast('Couldn’t stop', { description: err.message, tone: 'error' }),
               })
+            }
+            regenerating={regenerate.isPending}
+            onRegenerate={
+              detail.data?.messages.some((m) => m.role === 'user')
+                ? () =>
+                    regenerate.mutate(undefined, {
+                      onError: (err) => toast('Couldn’t regenerate', { description: err.message, tone: 'error' }),
+                    })
+                : undefined
             }
           />
         </div>

@@ -47,6 +47,8 @@ export function usePostMessage(slug: string, id: string) {
 
 export const useStopTurn = (slug: string, id: string) => useMutation({ mutationFn: () => api.stopTurn(slug, id) })
 
+export const useRegenerate = (slug: string, id: string) => useMutation({ mutationFn: () => api.regenerate(slug, id) })
+
 export function useDeleteDiscussion(slug: string) {
   const qc = useQueryClient()
   return useMutation({
