@@ -29,7 +29,8 @@ import (
 func BenchmarkTTFT(b *testing.B) {
 	streams := benchStreams()
 	ollama := ollamatest.Start(b)
-	s := serve(b, cleanEnv("NYX_OLLAMA_HOST="+ollama.URL()), b.TempDir())
+	// Request limits would throttle one user posting 50 turns at once.
+	s := serve(b, cleanEnv("NYX_OLLAMA_HOST="+ollama.URL(), "NYX_RATELIMIT_ENABLED=false"), b.TempDir())
 	_, tok := s.signUp(b, "bench@example.com")
 	s.api(b, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "bench", "name": "Bench"})
 	_, p := s.api(b, "POST", "/api/nyx/tenants/bench/personas", tok, map[string]any{"name": "Tiny", "provider_id": "local-ollama", "model": ollamatest.ModelTiny,

@@ -76,7 +76,10 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		st.Close()
 	}
 	policy, _ := ratelimit.ParsePolicy(cfg.RateLimit.Policy) // validated with the config
-	limiter := ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
+	var limiter *ratelimit.Limiter                           // nil: limits off
+	if cfg.RateLimit.Enabled {
+		limiter = ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
+	}
 	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st),
 		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets}, closeAll, nil
 }

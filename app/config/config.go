@@ -58,7 +58,8 @@ type Budget struct {
 
 // RateLimit configures request limits.
 type RateLimit struct {
-	Policy string `mapstructure:"policy"`
+	Enabled bool   `mapstructure:"enabled"`
+	Policy  string `mapstructure:"policy"`
 }
 
 // Outbound limits where tenant-configured URLs may connect.

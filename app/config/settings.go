@@ -52,6 +52,7 @@ var Settings = []Setting{
 	{Key: "budget.tenant_monthly_tokens", Help: "LLM tokens a tenant may use per month (0: unlimited)", def: constant("0")},
 	{Key: "budget.user_daily_tokens", Help: "LLM tokens one user may use per day in a tenant (0: unlimited)", def: constant("0")},
 	{Key: "budget.user_monthly_tokens", Help: "LLM tokens one user may use per month in a tenant (0: unlimited)", def: constant("0")},
+	{Key: "ratelimit.enabled", Help: "limit API requests per IP, user and tenant (turn off only behind a gateway that limits)", def: constant("true")},
 	{Key: "ratelimit.policy", Help: "when Redis is unreachable: open (allow and log an alarm) or closed (refuse)", def: constant("open")},
 	{Key: "outbound.allow", Help: "addresses tenant-configured URLs may reach beyond the public internet: loopback, private and/or CIDR prefixes", def: constant("loopback")},
 	{Key: "api.max_body_bytes", Help: "largest accepted JSON request body", def: constant("1048576")},
