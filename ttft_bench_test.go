@@ -28,7 +28,9 @@ import (
 //	go test -run '^$' -bench TTFT -benchtime 6x .
 func BenchmarkTTFT(b *testing.B) {
 	streams := benchStreams()
-	ollama := ollamatest.Start(b)
+	// One generation slot per stream: with Ollama's default single slot the
+	// streams queue and both paths measure their place in the queue.
+	ollama := ollamatest.StartParallel(b, streams)
 	// Request limits would throttle one user posting 50 turns at once.
 	s := serve(b, cleanEnv("NYX_OLLAMA_HOST="+ollama.URL(), "NYX_RATELIMIT_ENABLED=false"), b.TempDir())
 	_, tok := s.signUp(b, "bench@example.com")

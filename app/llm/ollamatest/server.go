@@ -39,6 +39,7 @@ const stopGrace = 5 * time.Second
 type Server struct {
 	bin, dir string // dir holds home/, models/ and serve.log
 	port     int
+	parallel int // OLLAMA_NUM_PARALLEL
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd     // nil when stopped
@@ -73,12 +74,24 @@ func Run(m *testing.M) int {
 // fails t if the CI environment variable is truthy and skips it otherwise.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, 1)
+}
+
+// StartParallel is Start with n generation slots per model instead of one,
+// for benchmarks that need many streams served at once rather than queued.
+func StartParallel(t testing.TB, n int) *Server {
+	t.Helper()
+	return start(t, n)
+}
+
+func start(t testing.TB, parallel int) *Server {
+	t.Helper()
 	begin := time.Now()
 	art, err := startable(t)
 	if err != nil {
 		unavailable(t, err)
 	}
-	s := &Server{bin: art.bin, dir: t.TempDir()}
+	s := &Server{bin: art.bin, dir: t.TempDir(), parallel: parallel}
 	for _, d := range []string{"home", "models"} {
 		if err := os.Mkdir(filepath.Join(s.dir, d), 0o755); err != nil {
 			t.Fatalf("ollamatest: %v", err)
@@ -245,7 +258,7 @@ func (s *Server) env() []string {
 		"OLLAMA_HOST=127.0.0.1:"+strconv.Itoa(s.port),
 		"OLLAMA_MODELS="+filepath.Join(s.dir, "models"),
 		"OLLAMA_NO_CLOUD=1",
-		"OLLAMA_NUM_PARALLEL=1",
+		"OLLAMA_NUM_PARALLEL="+strconv.Itoa(max(s.parallel, 1)),
 		"GIN_MODE=release",
 		ownerEnv+"="+strconv.Itoa(os.Getpid()),
 	)
