@@ -98,6 +98,13 @@ func (b *Budgets) Check(ctx context.Context, tenantID, userID string) error {
 // usage). Checking and reserving happen under one lock, so concurrent
 // callers cannot all slip through the same remaining room.
 func (b *Budgets) Reserve(ctx context.Context, tenantID, userID string) (release func(), err error) {
+	l, err := b.limits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if l == (Limits{}) {
+		return func() {}, nil // nothing is limited: no lock, no write on the way to the first token
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := b.Check(ctx, tenantID, userID); err != nil {
