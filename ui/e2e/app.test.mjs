@@ -1,67 +1,12 @@
 // End-to-end: the real nyxcore binary, Debian's Chromium, no mocks.
 // Screenshots of every screen, light and dark, go to e2e/artifacts/.
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { after, before, test } from 'node:test'
-import { launchBrowser } from './browser.mjs'
-import { startServer } from './server.mjs'
+import { test } from 'node:test'
+import { e2e } from './harness.mjs'
 
-const artifacts = new URL('./artifacts/', import.meta.url)
-mkdirSync(artifacts, { recursive: true })
-
-let server
-let browser
-const pageErrors = []
-const password = 'correct-horse-42'
-
-before(async () => {
-  browser = await launchBrowser()
-  if (!browser) {
-    if (process.env.CI) throw new Error('Chromium not found (apt-get install chromium, or set CHROMIUM_PATH); CI=true: failing, not skipping')
-    return
-  }
-  server = await startServer()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-function skipWithoutBrowser(t) {
-  if (browser) return false
-  t.skip('Chromium not installed: apt-get install chromium')
-  return true
-}
-
-async function newPage() {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (err) => pageErrors.push(String(err)))
-  return { context, page }
-}
-
-/** shot saves the screen in light and dark. */
-async function shot(page, name, { settle = true } = {}) {
-  if (settle) await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await page.waitForTimeout(250) // let colour transitions finish
-    await page.screenshot({ path: new URL(`${name}-${scheme}.png`, artifacts).pathname, animations: 'disabled', caret: 'hide' })
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-}
-
-async function signUp(page, name, email) {
-  await page.goto('/signup')
-  await page.getByLabel('Name').fill(name)
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByLabel('Confirm password').fill(password)
-  await page.getByRole('button', { name: 'Create account' }).click()
-  await page.getByRole('heading', { name: 'Your workspaces' }).waitFor()
-}
+const h = e2e()
+const { pageErrors, shot, signUp, skipWithoutBrowser } = h
+const newPage = () => h.newPage()
 
 test('sign up, create a workspace, invite a member, roles, not found, sign out', async (t) => {
   if (skipWithoutBrowser(t)) return
@@ -220,7 +165,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   // A superuser signed in to the admin console in this browser gets a link to it;
   // /_/ is PocketBase's dashboard, never the web app.
   assert.equal(await page.getByRole('link', { name: 'Open the admin console' }).count(), 0)
-  server.superuser('root@example.com', 'superuser-pass-1')
+  h.server.superuser('root@example.com', 'superuser-pass-1')
   await page.evaluate(async () => {
     const r = await fetch('/api/collections/_superusers/auth-with-password', {
       method: 'POST',
@@ -290,7 +235,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   // and skeletons still show.
   const state = await bc.storageState()
   for (const o of state.origins) o.localStorage = o.localStorage.filter((e) => !e.name.startsWith('nyx.cache.'))
-  const held = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, storageState: state })
+  const held = await h.browser.newContext({ baseURL: h.server.url, viewport: { width: 1280, height: 800 }, storageState: state })
   const hp = await held.newPage()
   hp.on('pageerror', (err) => pageErrors.push(String(err)))
   await hp.route('**/api/**', () => {})

@@ -1,63 +1,16 @@
 // End-to-end: the audit log (owners and admins) and the token usage meters,
 // against the real binary with Debian's Chromium. Same harness as app.test.mjs.
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { after, before, test } from 'node:test'
-import { launchBrowser } from './browser.mjs'
-import { startServer } from './server.mjs'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { e2e } from './harness.mjs'
 
-const artifacts = new URL('./artifacts/', import.meta.url)
-mkdirSync(artifacts, { recursive: true })
-
-let server
-let browser
-const pageErrors = []
-const password = 'correct-horse-42'
-
-before(async () => {
-  browser = await launchBrowser()
-  if (!browser) {
-    if (process.env.CI) throw new Error('Chromium not found (apt-get install chromium, or set CHROMIUM_PATH); CI=true: failing, not skipping')
-    return
-  }
-  server = await startServer()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-async function newPage() {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, colorScheme: 'light', acceptDownloads: true })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (err) => pageErrors.push(String(err)))
-  return { context, page }
-}
-
-async function shot(page, name) {
-  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await page.waitForTimeout(250)
-    await page.screenshot({ path: new URL(`${name}-${scheme}.png`, artifacts).pathname, animations: 'disabled', caret: 'hide' })
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-}
-
-async function signUp(page, name, email) {
-  await page.goto('/signup')
-  await page.getByLabel('Name').fill(name)
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByLabel('Confirm password').fill(password)
-  await page.getByRole('button', { name: 'Create account' }).click()
-  await page.getByRole('heading', { name: 'Your workspaces' }).waitFor()
-}
+const h = e2e()
+const { pageErrors, shot, signUp } = h
+const newPage = () => h.newPage({ acceptDownloads: true })
 
 test('audit log for owners (filters, details, CSV), none for members; usage meters for everyone', async (t) => {
-  if (!browser) return t.skip('Chromium not installed: apt-get install chromium')
+  if (h.skipWithoutBrowser(t)) return
   const { page } = await newPage()
   await signUp(page, 'Olive Owner', 'olive@example.com')
   await page.getByRole('link', { name: 'New workspace' }).first().click()
@@ -143,7 +96,7 @@ test('audit log for owners (filters, details, CSV), none for members; usage mete
     assert.match(await m.textContent(), /Unlimited/)
   }
   // With budgets set by the operator, used of limit with a bar.
-  server.cli('budget', 'set', '--tenant', 'ledger-labs', '--tenant-daily', '1000', '--user-monthly', '50000')
+  h.server.cli('budget', 'set', '--tenant', 'ledger-labs', '--tenant-daily', '1000', '--user-monthly', '50000')
   await page.goto('/t/ledger-labs')
   const day = page.getByTestId('meter-tenant_day')
   await day.getByText('0 of 1,000 tokens').waitFor()
