@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 
@@ -31,13 +32,30 @@ const (
 	SignupClosed = "closed"
 )
 
+// TLS modes.
+const (
+	TLSAuto       = "auto"
+	TLSACME       = "acme"
+	TLSSelfSigned = "self-signed"
+	TLSOff        = "off"
+)
+
+// LetsEncryptProduction is the default ACME directory.
+const LetsEncryptProduction = "https://acme-v02.api.letsencrypt.org/directory"
+
 // Config is every setting of a nyxCore process.
 type Config struct {
 	File       string    `mapstructure:"config"`
 	MasterKey  string    `mapstructure:"master_key"`
 	Dir        string    `mapstructure:"dir"`
 	HTTP       string    `mapstructure:"http"`
+	HTTPS      string    `mapstructure:"https"`
+	Domain     string    `mapstructure:"domain"`
+	TLS        string    `mapstructure:"tls"`
+	ACME       ACME      `mapstructure:"acme"`
 	BaseDomain string    `mapstructure:"base_domain"`
+	DNS        DNS       `mapstructure:"dns"`
+	Proxy      Proxy     `mapstructure:"proxy"`
 	Database   Database  `mapstructure:"database"`
 	Redis      Redis     `mapstructure:"redis"`
 	Auth       Auth      `mapstructure:"auth"`
@@ -46,6 +64,35 @@ type Config struct {
 	Outbound   Outbound  `mapstructure:"outbound"`
 	RateLimit  RateLimit `mapstructure:"ratelimit"`
 	Budget     Budget    `mapstructure:"budget"`
+}
+
+// ACME configures certificate issuance in tls=acme mode.
+type ACME struct {
+	Email   string `mapstructure:"email"`
+	CA      string `mapstructure:"ca"`
+	CARoots string `mapstructure:"ca_roots"`
+}
+
+// DNS configures lookups the server makes itself (custom-domain checks).
+type DNS struct {
+	Resolver string `mapstructure:"resolver"`
+}
+
+// Proxy says which client-IP headers of a reverse proxy to trust.
+type Proxy struct {
+	TrustedHeaders string `mapstructure:"trusted_headers"`
+	UseLeftmostIP  bool   `mapstructure:"use_leftmost_ip"`
+}
+
+// Headers splits proxy.trusted_headers into header names.
+func (p Proxy) Headers() []string {
+	var out []string
+	for _, h := range strings.Split(p.TrustedHeaders, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // Budget holds the server-wide default token budgets (0: unlimited).
@@ -199,9 +246,7 @@ func (c *Config) Validate() error {
 	if c.Dir == "" {
 		errs = append(errs, errors.New("dir (NYX_DIR) must not be empty"))
 	}
-	if _, _, err := net.SplitHostPort(c.HTTP); err != nil {
-		errs = append(errs, fmt.Errorf("http (NYX_HTTP) %q is not host:port: %v", c.HTTP, err))
-	}
+	errs = append(errs, c.validateTLS()...)
 	switch c.Auth.Signup {
 	case SignupAuto, SignupOpen, SignupClosed:
 	default:
@@ -219,9 +264,98 @@ func (c *Config) Validate() error {
 	if c.API.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("api.max_body_bytes (NYX_API_MAX_BODY_BYTES) must be at least 1024"))
 	}
-	c.BaseDomain = strings.Trim(strings.ToLower(strings.TrimSpace(c.BaseDomain)), ".")
 	if len(errs) > 0 {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// validateTLS checks the listeners and TLS settings and fills in the
+// defaults that depend on the mode: the HTTP and HTTPS addresses, and the
+// base domain from the domain.
+func (c *Config) validateTLS() []error {
+	var errs []error
+	c.Domain = normalHost(c.Domain)
+	c.BaseDomain = normalHost(c.BaseDomain)
+	if c.Domain != "" && !validHost(c.Domain) {
+		errs = append(errs, fmt.Errorf("domain (NYX_DOMAIN) %q is not a host name such as nyx.example.com", c.Domain))
+	}
+	if c.BaseDomain == "" {
+		c.BaseDomain = c.Domain
+	}
+	switch c.TLS {
+	case TLSAuto:
+		c.TLS = TLSOff
+		if c.Domain != "" {
+			c.TLS = TLSACME
+		}
+	case TLSACME:
+		if c.Domain == "" {
+			errs = append(errs, errors.New("tls (NYX_TLS) acme needs domain (NYX_DOMAIN): the public host name certificates are issued for"))
+		}
+	case TLSSelfSigned, TLSOff:
+	default:
+		errs = append(errs, fmt.Errorf("tls (NYX_TLS) %q must be auto, acme, self-signed or off", c.TLS))
+	}
+	c.HTTP, c.HTTPS = c.listeners()
+	for _, l := range []struct{ key, env, addr string }{{"http", "NYX_HTTP", c.HTTP}, {"https", "NYX_HTTPS", c.HTTPS}} {
+		if l.addr == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(l.addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s (%s) %q is not host:port: %v", l.key, l.env, l.addr, err))
+		}
+	}
+	if u, err := url.Parse(c.ACME.CA); c.TLS == TLSACME && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		errs = append(errs, fmt.Errorf("acme.ca (NYX_ACME_CA) %q is not an ACME directory URL", c.ACME.CA))
+	}
+	if r := c.DNS.Resolver; r != "" {
+		if _, _, err := net.SplitHostPort(r); err != nil {
+			errs = append(errs, fmt.Errorf("dns.resolver (NYX_DNS_RESOLVER) %q is not host:port (e.g. 1.1.1.1:53): %v", r, err))
+		}
+	}
+	return errs
+}
+
+// listeners returns the HTTP and HTTPS addresses, defaulted by TLS mode.
+func (c *Config) listeners() (httpAddr, httpsAddr string) {
+	httpAddr, httpsAddr = c.HTTP, c.HTTPS
+	switch c.TLS {
+	case TLSACME:
+		httpAddr, httpsAddr = or(httpAddr, ":80"), or(httpsAddr, ":443")
+	case TLSSelfSigned:
+		httpsAddr = or(httpsAddr, ":8443")
+	default:
+		httpAddr, httpsAddr = or(httpAddr, "127.0.0.1:8090"), ""
+	}
+	return httpAddr, httpsAddr
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func normalHost(s string) string { return strings.Trim(strings.ToLower(strings.TrimSpace(s)), ".") }
+
+// validHost accepts DNS names of letters, digits, hyphens and dots with at
+// least two labels; tenant.NormalizeDomain does the full check where
+// tenants name domains, this only catches URLs and typos in settings.
+func validHost(s string) bool {
+	if len(s) > 253 || !strings.Contains(s, ".") {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
