@@ -65,6 +65,7 @@ func Run(cfg *config.Config, flags *pflag.FlagSet) int {
 		newDB(cfg, record),
 		record(newDoctor(pb, cfg)),
 		record(newVersion()),
+		record(newHealthcheck(pb, cfg)),
 		newKeys(cfg, pb.DataDir, record),
 		newAudit(cfg, pb.DataDir, record),
 		newBudget(cfg, pb.DataDir, record),

@@ -1,0 +1,141 @@
+package command
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/spf13/cobra"
+
+	"github.com/nyxcore/nyxcore/app/config"
+)
+
+// healthPath is the server's own health answer; it exists only once the
+// data plane is open and nyxCore's routes are bound, so a 200 there means
+// more than PocketBase's /api/health would.
+const healthPath = "/api/nyx/health"
+
+// newHealthcheck asks a running server whether it is healthy and exits 0
+// (healthy) or 1. It exists for container HEALTHCHECKs and probes in images
+// without a shell or curl.
+func newHealthcheck(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Command {
+	var url string
+	var timeout time.Duration
+	c := &cobra.Command{
+		Use:   "healthcheck",
+		Short: "GET " + healthPath + " of the running server (--http or --url); exit 0 when healthy, 1 otherwise",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			client := http.DefaultClient
+			if url == "" {
+				url, client = localProbe(cfg)
+			}
+			ctx, cancel := context.WithTimeout(c.Context(), timeout)
+			defer cancel()
+			mode, err := probe(ctx, client, url)
+			if err != nil {
+				return fmt.Errorf("unhealthy: %s: %w", url, err)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "healthy: %s (%s mode)\n", url, mode)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&url, "url", "", "health URL to GET (default: the configured HTTPS listener if any, else HTTP, on loopback)")
+	c.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "give up after this long")
+	skipBootstrapFor(pb, c)
+	return c
+}
+
+// skipBootstrapFor stops PocketBase from bootstrapping when c is the
+// command being run. Bootstrapping opens the data dir's SQLite files and
+// runs system migrations; a probe that runs every few seconds beside the
+// live server must not do that (nor need a writable data dir). PocketBase
+// warns about the skipped bootstrap through slog's default logger, which
+// nothing else in this short-lived process uses, so that goes to discard.
+func skipBootstrapFor(pb *pocketbase.PocketBase, c *cobra.Command) {
+	pb.OnBootstrap().Bind(&hook.Handler[*core.BootstrapEvent]{
+		// Before PocketBase's own handlers (its notify-dir watcher, at
+		// -998, would still create a directory in the data dir).
+		Priority: -1000,
+		Func: func(e *core.BootstrapEvent) error {
+			if found, _, err := pb.RootCmd.Find(os.Args[1:]); err == nil && found == c {
+				slog.SetDefault(slog.New(slog.DiscardHandler))
+				return nil
+			}
+			return e.Next()
+		},
+	})
+}
+
+// localProbe returns the health URL of this configuration's own server on
+// loopback and the client to ask it with. With an HTTPS listener it asks
+// that one directly: the HTTP listener then only redirects to the public
+// name. The certificate is for the public name (or a local CA), not for
+// 127.0.0.1, and this probe sends nothing secret, so it names the domain
+// for certificate selection and does not verify the chain.
+func localProbe(cfg *config.Config) (string, *http.Client) {
+	if cfg.HTTPS == "" {
+		return "http://" + dialAddr(cfg.HTTP) + healthPath, http.DefaultClient
+	}
+	name := cfg.Domain
+	if name == "" {
+		name = "localhost"
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{ServerName: name, InsecureSkipVerify: true}} //nolint:gosec // loopback liveness probe, see above
+	return "https://" + dialAddr(cfg.HTTPS) + healthPath, &http.Client{Transport: tr}
+}
+
+// dialAddr turns a listen address into one a local client can dial: an
+// unspecified or missing host becomes the loopback address.
+func dialAddr(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::", "[::]":
+		host = "::1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// probe GETs url and requires a 200 with {"ok": true}; it returns the mode
+// the server reports.
+func probe(ctx context.Context, client *http.Client, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	if err != nil {
+		return "", err
+	}
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("status %d", res.StatusCode)
+	}
+	var h struct {
+		OK   bool   `json:"ok"`
+		Mode string `json:"mode"`
+	}
+	if err := json.Unmarshal(body, &h); err != nil || !h.OK {
+		return "", fmt.Errorf("not a healthy nyxCore answer: %.80q", body)
+	}
+	return h.Mode, nil
+}
