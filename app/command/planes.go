@@ -15,6 +15,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/outbound"
+	"github.com/nyxcore/nyxcore/app/ownership"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/server"
@@ -81,7 +82,8 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		limiter = ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
 	}
 	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st),
-		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets}, closeAll, nil
+		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets,
+		Ownership: ownership.New(secrets.master, guard, cfg.DNS.Resolver)}, closeAll, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {

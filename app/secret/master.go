@@ -18,6 +18,7 @@ import (
 const (
 	wrapInfo = "nyxcore/secret/master/wrap/v1"
 	idInfo   = "nyxcore/secret/master/id/v1"
+	macInfo  = "nyxcore/secret/master/mac/v1"
 	idBytes  = maxIDLen / 2
 )
 
@@ -28,6 +29,7 @@ const (
 type Master struct {
 	id   string
 	aead cipher.AEAD
+	mac  []byte // HMAC key for MAC
 }
 
 // ParseMaster parses a 32-byte master key written as base64 (standard or
@@ -80,11 +82,15 @@ func newMaster(raw []byte) (*Master, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret: derive master id: %w", err)
 	}
+	mac, err := hkdf.Key(sha256.New, raw, nil, macInfo, KeySize)
+	if err != nil {
+		return nil, fmt.Errorf("secret: derive MAC key: %w", err)
+	}
 	aead, err := newAEAD(wrap)
 	if err != nil {
 		return nil, err
 	}
-	return &Master{id: hex.EncodeToString(id), aead: aead}, nil
+	return &Master{id: hex.EncodeToString(id), aead: aead, mac: mac}, nil
 }
 
 // ID returns a stable 16-character id derived one-way from the master key.

@@ -13,6 +13,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/ownership"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/store"
@@ -37,6 +38,14 @@ type Deps struct {
 	Limits  ratelimit.Limits
 	// Budgets limit LLM tokens; nil: unlimited.
 	Budgets *budget.Budgets
+	// Ownership issues and checks custom-domain proofs.
+	Ownership *ownership.Verifier
+	// DomainVerified, if set, is told each newly verified custom domain
+	// (the certificate manager forgets an earlier refusal of it).
+	DomainVerified func(domain string)
+	// LocalRoot is the local CA's root certificate (PEM) in self-signed
+	// TLS mode, served for download; nil otherwise.
+	LocalRoot []byte
 }
 
 // api holds the dependencies of every handler.
@@ -48,7 +57,7 @@ type api struct {
 // Register binds the API and web app routes to app's router when it serves.
 func Register(app core.App, deps Deps) {
 	a := &api{Deps: deps}
-	a.resolver = &tenant.Resolver{BaseDomain: deps.Config.BaseDomain, Lookup: storeLookup{deps.Store}}
+	a.resolver = &tenant.Resolver{BaseDomain: deps.Config.BaseDomain, Lookup: TenantLookup(deps.Store)}
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "nyxRoutes",
 		Func: func(se *core.ServeEvent) error {
@@ -58,12 +67,18 @@ func Register(app core.App, deps Deps) {
 	})
 }
 
+// TenantLookup finds tenants in st by verified custom domain, id or slug,
+// for the request resolver and the certificate manager.
+func TenantLookup(st store.Store) tenant.Lookup { return storeLookup{st} }
+
 func (a *api) routes(se *core.ServeEvent) {
 	r := se.Router
 	r.BindFunc(securityHeaders())
 	g := r.Group("/api/nyx")
 	g.BindFunc(a.noStore)
 	g.GET("/health", a.health)
+	g.GET("/tls/root.crt", a.tlsRoot)
+	r.GET(ownership.PathPrefix+"{token}", a.wellKnownDomain).BindFunc(a.rateLimit)
 
 	authed := g.Group("")
 	authed.BindFunc(a.requireUser)
@@ -76,6 +91,8 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.GET("", a.getTenant).BindFunc(requireRole(tenant.RoleViewer))
 	t.PATCH("", a.updateTenant).BindFunc(requireRole(tenant.RoleAdmin))
 	t.DELETE("", a.deleteTenant).BindFunc(requireRole(tenant.RoleOwner))
+	t.GET("/domain", a.getDomain).BindFunc(requireRole(tenant.RoleAdmin))
+	t.POST("/domain/verify", a.verifyDomain).BindFunc(requireRole(tenant.RoleAdmin))
 	t.GET("/members", a.listMembers).BindFunc(requireRole(tenant.RoleViewer))
 	t.POST("/members", a.addMember).BindFunc(requireRole(tenant.RoleAdmin))
 	t.PATCH("/members/{userId}", a.updateMember).BindFunc(requireRole(tenant.RoleAdmin))
