@@ -69,6 +69,7 @@ func Run(cfg *config.Config, flags *pflag.FlagSet) int {
 		newKeys(cfg, pb.DataDir, record),
 		newAudit(cfg, pb.DataDir, record),
 		newBudget(cfg, pb.DataDir, record),
+		newBackup(pb, cfg, record),
 		cmd.NewSuperuserCommand(pb),
 	)
 	if err := pb.Execute(); err != nil {
