@@ -25,6 +25,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/outbound"
+	"github.com/nyxcore/nyxcore/app/ownership"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/secret"
@@ -85,6 +86,9 @@ type env struct {
 	users   map[string]*core.Record
 	tokens  map[string]string
 	tenants map[string]string // slug -> id
+	handler http.Handler      // the router, for tests that serve it themselves
+	own     *ownership.Verifier
+	notify  *domainNotify
 }
 
 // cast: alice owns acme; bob admin, carol member, dan viewer of acme;
@@ -140,9 +144,11 @@ func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOll
 	if tight != nil {
 		limits = tight
 	}
+	own, notify := newOwnership(t), &domainNotify{}
 	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log,
-		Limiter: ratelimit.New(k.Client, ratelimit.FailOpen, t.Logf), Limits: limits})
-	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{}}
+		Limiter: ratelimit.New(k.Client, ratelimit.FailOpen, t.Logf), Limits: limits, Ownership: own, DomainVerified: notify.call})
+	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{},
+		own: own, notify: notify}
 	e.serve()
 	e.populate()
 	return e
@@ -159,6 +165,7 @@ func (e *env) serve() {
 		if err != nil {
 			return err
 		}
+		e.handler = mux
 		srv := httptest.NewServer(mux)
 		e.t.Cleanup(srv.Close)
 		e.url = srv.URL
