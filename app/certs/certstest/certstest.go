@@ -7,6 +7,7 @@ package certstest
 
 import (
 	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"log"
 	"net"
@@ -29,6 +30,8 @@ type Pebble struct {
 	// ServerRoots trusts the CA's own HTTPS endpoint (give it to the
 	// ACME client); IssuedRoots verifies the certificates it issues.
 	ServerRoots, IssuedRoots *x509.CertPool
+	// ServerRootPEM is ServerRoots' certificate as PEM, for a roots file.
+	ServerRootPEM []byte
 	// DNS is the address (host:port, UDP and TCP) of the DNS server.
 	DNS string
 	// Records edits the DNS server's records (TXT, A, ...).
@@ -53,6 +56,7 @@ func Start(t testing.TB, httpPort, tlsPort int) *Pebble {
 	t.Cleanup(srv.Close)
 	p := &Pebble{Directory: srv.URL + wfe.DirectoryPath, ServerRoots: x509.NewCertPool(), IssuedRoots: x509.NewCertPool(), DNS: dns.addr, Records: dns.srv}
 	p.ServerRoots.AddCert(srv.Certificate())
+	p.ServerRootPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	p.IssuedRoots.AddCert(theCA.GetRootCert(0).Cert)
 	return p
 }
