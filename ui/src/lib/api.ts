@@ -9,6 +9,8 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: ErrorCode | string
   readonly field: string | undefined
+  /** detail is the server's own message, for answers that say what was found (domain_not_verified). */
+  readonly detail: string | undefined
 
   constructor(status: number, code: string, serverMessage?: string, field?: string) {
     super(messageFor(code, serverMessage))
@@ -16,12 +18,22 @@ export class ApiError extends Error {
     this.status = status
     this.code = code
     this.field = field
+    this.detail = serverMessage
   }
 
   /** known tells whether the code is one this app has a message for. */
   get known(): boolean {
     return isErrorCode(this.code)
   }
+}
+
+/** DomainStatus is a custom domain's verification state and how to prove it. */
+export type DomainStatus = {
+  domain: string | null
+  verified: boolean
+  verified_at: string | null
+  dns: { type: 'TXT'; name: string; value: string } | null
+  http: { url: string; body: string } | null
 }
 
 export type Tenant = {
@@ -95,6 +107,8 @@ export const api = {
   updateTenant: (ref: string, body: { name?: string; slug?: string; custom_domain?: string | null }) =>
     request<Tenant>('PATCH', `/tenants/${seg(ref)}`, body),
   deleteTenant: (ref: string) => request<void>('DELETE', `/tenants/${seg(ref)}`),
+  domain: (ref: string, signal?: AbortSignal) => request<DomainStatus>('GET', `/tenants/${seg(ref)}/domain`, undefined, signal),
+  verifyDomain: (ref: string) => request<DomainStatus>('POST', `/tenants/${seg(ref)}/domain/verify`),
   members: (ref: string, signal?: AbortSignal) =>
     request<{ items: Member[] }>('GET', `/tenants/${seg(ref)}/members`, undefined, signal),
   addMember: (ref: string, body: { email: string; role: Role }) =>

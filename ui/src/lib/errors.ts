@@ -52,6 +52,11 @@ export const errorCodes = [
   'provider_bad_response',
   'provider_invalid',
   // discussions (app/server/discussion_*.go)
+  // custom domains and TLS (app/server/domain_*.go, tls_root.go)
+  'domain_not_set',
+  'domain_not_verified',
+  'domain_changed',
+  'no_local_ca',
   'discussion_not_found',
   'message_too_long',
   'turn_running',
@@ -111,6 +116,10 @@ const messages: Record<ErrorCode, string> = {
   model_not_found: 'The provider does not have that model. Pull it or choose another.',
   provider_bad_response: 'The model provider sent an answer that could not be understood. Try again.',
   provider_invalid: 'The model provider rejected the request. Check the persona’s model and options.',
+  domain_not_set: 'Save a custom domain first, then verify it.',
+  domain_not_verified: 'Neither the DNS record nor the web address shows the verification token yet. DNS changes can take a while; try again later.',
+  domain_changed: 'The domain changed while it was being checked. Verify the new one.',
+  no_local_ca: 'This server does not run its own certificate authority.',
   discussion_not_found: 'That discussion no longer exists in this workspace.',
   message_too_long: 'That message is too long. Messages are limited to 32 KiB.',
   turn_running: 'The personas are still answering. Wait for them or stop them first.',

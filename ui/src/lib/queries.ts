@@ -22,6 +22,7 @@ export const keys = {
   tenants: ['tenants'] as const,
   tenant: (slug: string) => ['tenant', slug] as const,
   members: (slug: string) => ['tenant', slug, 'members'] as const,
+  domain: (slug: string) => ['tenant', slug, 'domain'] as const,
 }
 
 export const useTenants = () =>
@@ -58,6 +59,23 @@ export function useUpdateTenant(slug: string) {
     onSuccess: (t: Tenant) => {
       qc.setQueryData(keys.tenant(t.slug), t)
       void qc.invalidateQueries({ queryKey: keys.tenants })
+    },
+  })
+}
+
+/** useDomain reads the custom domain's status and proofs (owners and admins). */
+export function useDomain(slug: string, enabled = true) {
+  return useQuery({ queryKey: keys.domain(slug), queryFn: ({ signal }) => api.domain(slug, signal), enabled })
+}
+
+/** useVerifyDomain asks the server to check the proofs now. */
+export function useVerifyDomain(slug: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: () => api.verifyDomain(slug),
+    onSuccess: (d) => {
+      qc.setQueryData(keys.domain(slug), d)
+      void qc.invalidateQueries({ queryKey: keys.tenant(slug) })
     },
   })
 }

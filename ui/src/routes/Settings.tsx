@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import { useNavigate } from 'react-router'
-import type { Tenant } from '../lib/api'
+import { ApiError, type Tenant } from '../lib/api'
 import { rememberTenant } from '../lib/last'
-import { useDeleteTenant, useTenant, useUpdateTenant } from '../lib/queries'
+import { useDeleteTenant, useDomain, useTenant, useUpdateTenant, useVerifyDomain } from '../lib/queries'
 import { canDeleteTenant, canEditSettings } from '../lib/roles'
 import { domainSchema, tenantSchema } from '../lib/schemas'
 import { useForm } from '../lib/form'
@@ -137,17 +137,70 @@ function DomainForm({ tenant }: { tenant: Tenant }) {
             hint="Leave empty to remove it."
             {...form.field('custom_domain')}
           />
-          {tenant.custom_domain && (
-            <p className="flex items-center gap-2 text-[13px] text-fg-muted">
-              {tenant.custom_domain_verified ? <Badge tone="ok">Verified</Badge> : <Badge tone="warn">Not verified yet</Badge>}
-              {tenant.custom_domain_verified
-                ? 'Requests to this host open this workspace.'
-                : 'It routes here once verified; verification arrives with automatic TLS.'}
-            </p>
-          )}
+          {tenant.custom_domain && !dirty && (readOnly ? <DomainBadge verified={tenant.custom_domain_verified} /> : <DomainProof slug={tenant.slug} />)}
         </div>
       </Section>
     </form>
+  )
+}
+
+function DomainBadge({ verified }: { verified: boolean }) {
+  return (
+    <p className="flex items-center gap-2 text-[13px] text-fg-muted">
+      {verified ? <Badge tone="ok">Verified</Badge> : <Badge tone="warn">Not verified yet</Badge>}
+      {verified ? 'Requests to this host open this workspace.' : 'It routes here, with its own certificate, once verified.'}
+    </p>
+  )
+}
+
+/** DomainProof shows what to publish to prove the domain, and verifies it. */
+function DomainProof({ slug }: { slug: string }) {
+  const status = useDomain(slug)
+  const verify = useVerifyDomain(slug)
+  const d = status.data
+  if (status.error) return <QueryProblem error={status.error} paused={status.isPaused} onRetry={() => void status.refetch()} />
+  if (!d) return <Skeleton className="h-[120px] w-full rounded-lg" />
+  if (d.verified) return <DomainBadge verified />
+  const failure = verify.error instanceof ApiError ? verify.error : null
+  return (
+    <div className="space-y-3 rounded-lg border border-line bg-subtle p-4 text-[13px]" aria-label="Verify the domain">
+      <DomainBadge verified={false} />
+      <p className="text-fg-muted">Point the domain at this server (an A/AAAA or CNAME record), then prove it is yours in either way:</p>
+      {d.dns && (
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
+          <dt className="text-fg-muted">DNS record</dt>
+          <dd className="font-mono">{d.dns.type}</dd>
+          <dt className="text-fg-muted">Name</dt>
+          <dd className="break-all font-mono" data-testid="dns-name">{d.dns.name}</dd>
+          <dt className="text-fg-muted">Value</dt>
+          <dd className="break-all font-mono" data-testid="dns-value">{d.dns.value}</dd>
+        </dl>
+      )}
+      {d.http && (
+        <p className="text-fg-muted">
+          or, once the domain points here, nothing more: this server answers{' '}
+          <span className="break-all font-mono text-fg">{d.http.url}</span> itself.
+        </p>
+      )}
+      {failure && (
+        <p role="alert" className="text-danger-text">
+          {failure.code === 'domain_not_verified' && failure.detail ? failure.detail : failure.message}
+        </p>
+      )}
+      <Button
+        variant="primary"
+        loading={verify.isPending}
+        onClick={() =>
+          verify.mutate(undefined, {
+            onSuccess: (r) => {
+              if (r.verified) toast('Domain verified', { description: r.domain ?? undefined })
+            },
+          })
+        }
+      >
+        Verify now
+      </Button>
+    </div>
   )
 }
 
