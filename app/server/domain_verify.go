@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/nyxcore/nyxcore/app/ownership"
+	"github.com/nyxcore/nyxcore/app/store"
 )
 
 var (
@@ -47,14 +48,13 @@ func (a *api) verifyDomain(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
-	// The store marks whatever domain is current: refuse if it changed
-	// during the check (the narrow window left is noted in the README).
-	if now, err := a.Store.GetTenant(ctx, t.ID); err != nil {
-		return a.fail(e, err)
-	} else if now.CustomDomain == nil || *now.CustomDomain != domain {
+	// The store marks only the domain that was proven, and only while it is
+	// still the tenant's: one changed during the check is never marked.
+	err = a.Store.MarkDomainVerified(ctx, t.ID, domain, time.Now())
+	if errors.Is(err, store.ErrDomainChanged) {
 		return a.fail(e, errDomainChanged)
 	}
-	if err := a.Store.MarkDomainVerified(ctx, t.ID, time.Now()); err != nil {
+	if err != nil {
 		return a.fail(e, err)
 	}
 	if t, err = a.Store.GetTenant(ctx, t.ID); err != nil {

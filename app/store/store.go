@@ -27,6 +27,9 @@ var (
 	ErrLastOwner = errors.New("last owner")
 	// ErrSchema means the database schema is missing or not fully migrated.
 	ErrSchema = errors.New("schema not migrated")
+	// ErrDomainChanged means the tenant's custom domain is no longer the one
+	// that was proven, so it was not marked verified.
+	ErrDomainChanged = errors.New("custom domain changed")
 )
 
 // Tenant is a team: the unit of isolation for everything in the data plane.
@@ -105,9 +108,13 @@ type Store interface {
 	GetTenant(ctx context.Context, tenantID string) (*Tenant, error)
 	// UpdateTenant changes a tenant's fields.
 	UpdateTenant(ctx context.Context, tenantID string, update UpdateTenant) (*Tenant, error)
-	// MarkDomainVerified records that the tenant proved control of its
-	// current custom domain, so requests for that host route to it.
-	MarkDomainVerified(ctx context.Context, tenantID string, at time.Time) error
+	// MarkDomainVerified records that the tenant proved control of domain,
+	// so requests for that host route to it. It marks only while domain is
+	// still the tenant's custom domain, in one statement, so a domain changed
+	// after the proof is never marked: then it fails with ErrDomainChanged
+	// (also when the tenant has no custom domain), and with ErrNotFound when
+	// the tenant does not exist.
+	MarkDomainVerified(ctx context.Context, tenantID, domain string, at time.Time) error
 	// DeleteTenant removes a tenant and everything it owns.
 	DeleteTenant(ctx context.Context, tenantID string) error
 

@@ -119,14 +119,21 @@ func deref(s *string) string {
 	return *s
 }
 
-// MarkDomainVerified stamps the tenant's current custom domain as verified.
-func (db *DB) MarkDomainVerified(ctx context.Context, tenantID string, at time.Time) error {
+// MarkDomainVerified stamps domain as verified if it is still the tenant's
+// custom domain; the WHERE clause makes the compare and the mark one step.
+func (db *DB) MarkDomainVerified(ctx context.Context, tenantID, domain string, at time.Time) error {
 	err := db.withTenantTx(ctx, tenantID, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE tenants SET custom_domain_verified_at = $2 WHERE id = $1 AND custom_domain IS NOT NULL`, tenantID, at)
-		if err == nil && tag.RowsAffected() == 0 {
-			err = store.ErrNotFound
+		tag, err := tx.Exec(ctx, `UPDATE tenants SET custom_domain_verified_at = $2 WHERE id = $1 AND custom_domain = $3`,
+			tenantID, at, domain)
+		if err != nil || tag.RowsAffected() > 0 {
+			return err
 		}
-		return err
+		// Nothing marked: tell a missing tenant from a changed domain.
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM tenants WHERE id = $1`, tenantID).Scan(&one); err != nil {
+			return err
+		}
+		return store.ErrDomainChanged
 	})
 	return mapErr("mark domain verified", err)
 }

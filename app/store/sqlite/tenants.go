@@ -113,18 +113,24 @@ func deref(s *string) string {
 	return *s
 }
 
-// MarkDomainVerified stamps the tenant's current custom domain as verified.
-func (db *DB) MarkDomainVerified(ctx context.Context, tenantID string, at time.Time) error {
+// MarkDomainVerified stamps domain as verified if it is still the tenant's
+// custom domain; the WHERE clause makes the compare and the mark one step.
+func (db *DB) MarkDomainVerified(ctx context.Context, tenantID, domain string, at time.Time) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE tenants SET custom_domain_verified_at = ? WHERE id = ? AND custom_domain IS NOT NULL`,
-			at.UTC().Format(timeFormat), tenantID)
+		res, err := tx.ExecContext(ctx, `UPDATE tenants SET custom_domain_verified_at = ? WHERE id = ? AND custom_domain = ?`,
+			at.UTC().Format(timeFormat), tenantID, domain)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrNotFound
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return err
 		}
-		return nil
+		// Nothing marked: tell a missing tenant from a changed domain.
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM tenants WHERE id = ?`, tenantID).Scan(&one); err != nil {
+			return err
+		}
+		return store.ErrDomainChanged
 	})
 	return mapErr("mark domain verified", err)
 }

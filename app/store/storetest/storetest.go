@@ -23,6 +23,7 @@ func Run(t *testing.T, open Opener) {
 		{"TenantLifecycle", testTenantLifecycle},
 		{"TenantUniqueness", testTenantUniqueness},
 		{"ResolveTenant", testResolveTenant},
+		{"MarkDomainVerified", testMarkDomainVerified},
 		{"Users", testUsers},
 		{"Members", testMembers},
 		{"LastOwner", testLastOwner},
