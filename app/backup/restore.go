@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,17 @@ type Result struct {
 // PocketBase's database handles of app are closed before the data dir is
 // swapped, so app must not be used afterwards.
 func Restore(ctx context.Context, app core.App, p Plane, name string) (*Result, error) {
+	return RestoreFrom(ctx, app, p, Source{Name: name})
+}
+
+// RestoreFile is Restore from a backup file outside the backups storage,
+// read in place (see Source).
+func RestoreFile(ctx context.Context, app core.App, p Plane, path string) (*Result, error) {
+	return RestoreFrom(ctx, app, p, Source{Path: path})
+}
+
+// RestoreFrom is Restore from src (see Locate).
+func RestoreFrom(ctx context.Context, app core.App, p Plane, src Source) (*Result, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -48,7 +60,7 @@ func Restore(ctx context.Context, app core.App, p Plane, name string) (*Result, 
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer os.RemoveAll(work)
-	zipPath, err := fetch(ctx, app, p, name, work)
+	zipPath, err := fetch(ctx, app, p, src, work)
 	if err != nil {
 		return nil, err
 	}
@@ -69,20 +81,13 @@ func Restore(ctx context.Context, app core.App, p Plane, name string) (*Result, 
 	return swap(ctx, app, p, m, extracted, work)
 }
 
-// fetch puts the backup's plain zip in work and returns its path.
-func fetch(ctx context.Context, app core.App, p Plane, name, work string) (string, error) {
-	fsys, err := app.NewBackupsFilesystem()
+// fetch puts the backup's plain zip in work, decrypting it when it is
+// sealed, and returns its path. Copying first also means a source inside
+// the data dir survives the swap.
+func fetch(ctx context.Context, app core.App, p Plane, src Source, work string) (string, error) {
+	r, err := src.open(ctx, app)
 	if err != nil {
 		return "", err
-	}
-	defer fsys.Close()
-	fsys.SetContext(ctx)
-	if ok, _ := fsys.Exists(name); !ok {
-		return "", fmt.Errorf("backup: no backup named %q (see `nyxcore backup list`)", name)
-	}
-	r, err := fsys.GetReader(name)
-	if err != nil {
-		return "", fmt.Errorf("backup: read %s: %w", name, err)
 	}
 	defer r.Close()
 	path := filepath.Join(work, "backup.zip")
@@ -94,17 +99,17 @@ func fetch(ctx context.Context, app core.App, p Plane, name, work string) (strin
 	head := make([]byte, len(magic))
 	n, _ := io.ReadFull(r, head)
 	head = head[:n]
-	src := io.MultiReader(strings.NewReader(string(head)), r)
+	in := io.MultiReader(bytes.NewReader(head), r)
 	if IsEncrypted(head) {
 		master, err := p.Master()
 		if err != nil {
-			return "", fmt.Errorf("backup: %s is encrypted and needs the master key it was made with: %w", name, err)
+			return "", fmt.Errorf("backup: %s is encrypted and needs the master key it was made with: %w", src, err)
 		}
-		if err := Decrypt(f, src, master); err != nil {
+		if err := Decrypt(f, in, master); err != nil {
 			return "", err
 		}
-	} else if _, err := io.Copy(f, src); err != nil {
-		return "", fmt.Errorf("backup: read %s: %w", name, err)
+	} else if _, err := io.Copy(f, in); err != nil {
+		return "", fmt.Errorf("backup: read %s: %w", src, err)
 	}
 	if err := f.Close(); err != nil {
 		return "", fmt.Errorf("backup: %w", err)

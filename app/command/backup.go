@@ -116,26 +116,38 @@ func newBackupList(pb *pocketbase.PocketBase) *cobra.Command {
 
 func newBackupRestore(pb *pocketbase.PocketBase, plane func() backup.Plane) *cobra.Command {
 	return &cobra.Command{
-		Use:   "restore NAME",
+		Use:   "restore NAME|FILE",
 		Short: "Verify a backup, then replace both planes with it (stop the server first)",
-		Args:  cobra.ExactArgs(1),
+		Long: "Verify a backup, then replace both planes with it. NAME is a backup in the backups storage " +
+			"(see `nyxcore backup list`); FILE is the path of a backup file anywhere else, e.g. copied from " +
+			"another machine, read in place. A bare name is looked up in the storage first: write ./NAME for " +
+			"a file in the current directory. Stop the server first.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			release, err := notServing(pb.DataDir(), "stop it before restoring")
 			if err != nil {
 				return err
 			}
 			defer release()
-			res, err := backup.Restore(c.Context(), pb, plane(), args[0])
+			src, err := backup.Locate(c.Context(), pb, args[0])
+			if err != nil {
+				return err
+			}
+			res, err := backup.RestoreFrom(c.Context(), pb, plane(), src)
 			if res != nil {
-				m := res.Manifest
-				out := c.OutOrStdout()
-				fmt.Fprintf(out, "restored %s (made %s by nyxcore %s, %s schema %s)\n", args[0], m.CreatedAt.Format("2006-01-02 15:04:05Z"), m.Nyxcore, m.Driver, m.Schema)
-				for _, v := range res.Migrated {
-					fmt.Fprintf(out, "applied %s\n", v)
-				}
-				fmt.Fprintf(out, "the replaced data is kept in %s; remove it once the restored server works\n", res.Replaced)
+				printRestored(c, src, res)
 			}
 			return err
 		},
 	}
+}
+
+func printRestored(c *cobra.Command, src backup.Source, res *backup.Result) {
+	m := res.Manifest
+	out := c.OutOrStdout()
+	fmt.Fprintf(out, "restored %s (made %s by nyxcore %s, %s schema %s)\n", src, m.CreatedAt.Format("2006-01-02 15:04:05Z"), m.Nyxcore, m.Driver, m.Schema)
+	for _, v := range res.Migrated {
+		fmt.Fprintf(out, "applied %s\n", v)
+	}
+	fmt.Fprintf(out, "the replaced data is kept in %s; remove it once the restored server works\n", res.Replaced)
 }
