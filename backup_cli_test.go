@@ -171,7 +171,7 @@ func backupDamaged(t *testing.T, path string) map[string]string {
 	}
 	dir := t.TempDir()
 	flipped := append([]byte{}, good...)
-	flipped[len(flipped)/2] ^= 0xff
+	flipped[backupDataOffset(t, path, "nyx_backup/nyx.db")] ^= 0xff
 	files := map[string][]byte{
 		"truncated": good[:len(good)/2],
 		"flipped":   flipped,
@@ -186,6 +186,29 @@ func backupDamaged(t *testing.T, path string) map[string]string {
 		}
 	}
 	return out
+}
+
+// backupDataOffset is the offset in the zip at path of the middle of
+// entry's stored bytes, so a flip there changes the data, not a header
+// field the zip reader ignores.
+func backupDataOffset(t *testing.T, path, entry string) int64 {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == entry {
+			off, err := f.DataOffset()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return off + int64(f.CompressedSize64/2)
+		}
+	}
+	t.Fatalf("the backup has no %s", entry)
+	return 0
 }
 
 // backupWithout is the zip good without the entries under prefix: what
