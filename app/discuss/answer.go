@@ -37,25 +37,51 @@ type usageView struct {
 func (e *Engine) answer(ctx context.Context, t *turn, p store.Persona, role string, round int, conv convo) (string, bool) {
 	topic := Topic(t.tenantID, t.d.ID)
 	meta, _ := json.Marshal(map[string]any{"trimmed": conv.trimmed})
-	msg, err := e.st.AddMessage(context.Background(), store.Message{TenantID: t.tenantID, DiscussionID: t.d.ID, TurnID: t.id,
-		Role: role, PersonaID: p.ID, Status: store.StatusStreaming, Round: round, ProviderID: p.ProviderID, Model: p.Model, Metadata: meta})
-	if err != nil {
-		return "", false
-	}
-	e.publishMessage(t, msg)
+	id := store.NewID()
 
 	var mu sync.Mutex
 	var buf strings.Builder
 	dirty := false
-	stopFlush := e.flusher(t, msg.ID, &mu, &buf, &dirty)
-	usage, err := e.chat.Chat(ctx, t.tenantID, p, request(p, conv.messages), func(text string) error {
+	// The provider is asked at once; the reply's row is written meanwhile
+	// (after the posted message, which Post may still be writing). Deltas
+	// wait for the row, so subscribers see the message before its text.
+	cctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ready := make(chan struct{})
+	var msg *store.Message
+	var stopFlush func()
+	go func() {
+		defer close(ready)
+		if !t.saved() {
+			cancel(errNotSaved)
+			return
+		}
+		m, err := e.st.AddMessage(context.Background(), store.Message{ID: id, TenantID: t.tenantID, DiscussionID: t.d.ID, TurnID: t.id,
+			Role: role, PersonaID: p.ID, Status: store.StatusStreaming, Round: round, ProviderID: p.ProviderID, Model: p.Model, Metadata: meta})
+		if err != nil {
+			cancel(err)
+			return
+		}
+		msg = m
+		e.publishMessage(t, m)
+		stopFlush = e.flusher(t, id, &mu, &buf, &dirty)
+	}()
+	usage, err := e.chat.Chat(cctx, t.tenantID, p, request(p, conv.messages), func(text string) error {
+		<-ready
+		if msg == nil {
+			return context.Cause(cctx)
+		}
 		mu.Lock()
 		buf.WriteString(text)
 		dirty = true
 		mu.Unlock()
-		e.pub.PublishDelta(topic, msg.ID, text)
+		e.pub.PublishDelta(topic, id, text)
 		return nil
 	})
+	<-ready
+	if msg == nil {
+		return "", false // nothing was stored, so nothing is shown
+	}
 	stopFlush()
 	e.pub.Flush(topic)
 	e.charge(t, usage)
@@ -74,9 +100,9 @@ func (e *Engine) answer(ctx context.Context, t *turn, p store.Persona, role stri
 	u, _ := json.Marshal(usageView{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens,
 		TTFTms: usage.TimeToFirstToken.Milliseconds(), TotalMs: usage.Total.Milliseconds(), TokensPerSecond: usage.TokensPerSecond(),
 		DoneReason: usage.DoneReason, NumCtx: usage.NumCtx, TruncationRisk: usage.TruncationRisk})
-	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	final, werr := e.st.UpdateMessage(wctx, t.tenantID, msg.ID, store.MessageUpdate{Content: text, Status: status, Usage: u, Error: errText})
+	wctx, cancelWrite := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelWrite()
+	final, werr := e.st.UpdateMessage(wctx, t.tenantID, id, store.MessageUpdate{Content: text, Status: status, Usage: u, Error: errText})
 	if werr == nil {
 		e.publishMessage(t, final)
 	}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,6 +48,8 @@ var (
 var (
 	errStopped     = errors.New("stopped")
 	errInterrupted = errors.New("interrupted")
+	// errNotSaved ends a turn whose posted message could not be stored.
+	errNotSaved = errors.New("the message was not stored")
 )
 
 // Budget refuses turns once a token budget is spent and charges usage:
@@ -85,6 +88,24 @@ type turn struct {
 	regen    bool   // answering the last user message again
 	d        store.Discussion
 	cancel   context.CancelCauseFunc
+
+	// The posted message, known before it is stored: the turn reads its
+	// personas and starts their providers while Post writes it, and only
+	// the replies' own rows wait for it (nil for a regeneration).
+	user      *store.Message
+	userSaved chan struct{} // closed once Post stored the message or failed to
+	userErr   error         // why it could not be stored; read after userSaved
+	done      chan struct{} // closed when run returns
+}
+
+// saved waits until the posted message is stored and reports whether it
+// was; a regeneration has nothing to wait for.
+func (t *turn) saved() bool {
+	if t.userSaved == nil {
+		return true
+	}
+	<-t.userSaved
+	return t.userErr == nil
 }
 
 // New returns an engine.
@@ -124,15 +145,24 @@ func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content
 	if err != nil {
 		return "", nil, err
 	}
-	msg, err := e.st.AddMessage(ctx, store.Message{TenantID: d.TenantID, DiscussionID: d.ID, TurnID: t.id, Role: "user",
-		AuthorID: authorID, Content: content, Status: store.StatusDone})
+	// The turn starts while the message is written, so the providers are
+	// asked without waiting for the single writer; replies are stored and
+	// shown only after the message (Seq order), and none if it fails.
+	t.user = &store.Message{ID: store.NewID(), TenantID: d.TenantID, DiscussionID: d.ID, TurnID: t.id, Role: "user",
+		AuthorID: authorID, Content: content, Status: store.StatusDone}
+	t.userSaved = make(chan struct{})
+	go e.run(tctx, t)
+	msg, err := e.st.AddMessage(ctx, *t.user)
 	if err != nil {
-		e.finish(t)
+		t.userErr = err
+		t.cancel(errNotSaved)
+		close(t.userSaved)
+		<-t.done
 		return "", nil, err
 	}
 	e.publishMessage(t, msg)
 	e.announce(t, "running")
-	go e.run(tctx, t)
+	close(t.userSaved)
 	return t.id, msg, nil
 }
 
@@ -183,7 +213,7 @@ func (e *Engine) start(ctx context.Context, d store.Discussion, authorID string)
 		return nil, nil, ErrBusy
 	}
 	tctx, cancel := context.WithCancelCause(context.Background())
-	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel, release: release}
+	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel, release: release, done: make(chan struct{})}
 	e.running[key(d.TenantID, d.ID)] = t
 	e.wg.Add(1)
 	return t, tctx, nil
@@ -193,8 +223,18 @@ func (e *Engine) start(ctx context.Context, d store.Discussion, authorID string)
 // regeneration everything up to and including the last user message.
 func (e *Engine) history(t *turn) ([]store.Message, error) {
 	msgs, err := e.st.ListMessages(context.Background(), t.tenantID, t.d.ID, 0, 100000)
-	if err != nil || !t.regen {
-		return msgs, err
+	if err != nil {
+		return nil, err
+	}
+	if t.user != nil {
+		// Post may not have written it yet.
+		if !slices.ContainsFunc(msgs, func(m store.Message) bool { return m.ID == t.user.ID }) {
+			msgs = append(msgs, *t.user)
+		}
+		return msgs, nil
+	}
+	if !t.regen {
+		return msgs, nil
 	}
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if msgs[i].Role == "user" {
@@ -276,6 +316,7 @@ func (e *Engine) finish(t *turn) {
 }
 
 func (e *Engine) run(ctx context.Context, t *turn) {
+	defer close(t.done)
 	personas := e.personas(t)
 	switch t.d.Mode {
 	case store.ModeSingle:
@@ -291,7 +332,9 @@ func (e *Engine) run(ctx context.Context, t *turn) {
 	status := finalStatus(ctx, nil)
 	// Free the discussion before announcing the end, so a client may post at once.
 	e.finish(t)
-	e.announce(t, status)
+	if t.saved() {
+		e.announce(t, status)
+	}
 }
 
 // personas loads the discussion's personas; one that was deleted since is

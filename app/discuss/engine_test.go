@@ -427,3 +427,101 @@ func TestRegenerateAnswersTheLastMessageAgain(t *testing.T) {
 		}
 	}
 }
+
+// slowStore holds the posted (user) message's write until release is
+// closed, and then fails it with fail if set.
+type slowStore struct {
+	store.Store
+	release chan struct{}
+	fail    error
+}
+
+func (s *slowStore) AddMessage(ctx context.Context, m store.Message) (*store.Message, error) {
+	if m.Role == "user" {
+		<-s.release
+		if s.fail != nil {
+			return nil, s.fail
+		}
+	}
+	return s.Store.AddMessage(ctx, m)
+}
+
+// The provider is asked while the posted message is still being written,
+// yet subscribers see the message, then the reply, then its text.
+func TestTurnAsksTheProviderWhileTheMessageIsWritten(t *testing.T) {
+	f := newFixture(t, "Ada")
+	f.chat.replies["Ada"] = []string{"Quick answer."}
+	slow := &slowStore{Store: f.st, release: make(chan struct{})}
+	eng := discuss.New(slow, f.chat, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
+	defer eng.Shutdown(time.Second)
+	d := f.discussion(t, store.ModeSingle, "Ada")
+	posted := make(chan error, 1)
+	go func() { _, _, err := eng.Post(context.Background(), d, "u1", "Hi!"); posted <- err }()
+	deadline := time.Now().Add(5 * time.Second)
+	for f.chat.maxSeen.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the provider was not asked while the message was being written")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	f.pub.mu.Lock()
+	early := len(f.pub.events) + len(f.pub.deltas)
+	f.pub.mu.Unlock()
+	if early != 0 {
+		t.Fatalf("events before the message was stored: %v %v", f.pub.events, f.pub.deltas)
+	}
+	close(slow.release)
+	if err := <-posted; err != nil {
+		t.Fatal(err)
+	}
+	for eng.Running(f.tenantID, d.ID) != "" {
+		time.Sleep(5 * time.Millisecond)
+	}
+	msgs, _ := f.st.ListMessages(context.Background(), f.tenantID, d.ID, 0, 10)
+	if len(msgs) != 2 || msgs[0].Role != "user" || msgs[1].Content != "Quick answer." || msgs[1].Seq <= msgs[0].Seq {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	f.pub.mu.Lock()
+	defer f.pub.mu.Unlock()
+	var order []string
+	for _, ev := range f.pub.events {
+		if strings.HasPrefix(ev, "message ") {
+			var m discuss.MessageView
+			json.Unmarshal([]byte(strings.TrimPrefix(ev, "message ")), &m)
+			order = append(order, m.Role+":"+m.Status)
+		}
+	}
+	if strings.Join(order, " ") != "user:done assistant:streaming assistant:done" {
+		t.Fatalf("message events = %v", order)
+	}
+}
+
+// A posted message that cannot be stored starts nothing: Post fails, no
+// reply is stored or shown, and the discussion takes the next message.
+func TestUnstoredMessageLeavesNoReply(t *testing.T) {
+	f := newFixture(t, "Ada")
+	f.chat.replies["Ada"] = []string{"never shown"}
+	f.chat.step = 20 * time.Millisecond
+	slow := &slowStore{Store: f.st, release: make(chan struct{}), fail: errors.New("disk full")}
+	close(slow.release)
+	eng := discuss.New(slow, f.chat, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
+	defer eng.Shutdown(time.Second)
+	d := f.discussion(t, store.ModeSingle, "Ada")
+	if _, _, err := eng.Post(context.Background(), d, "u1", "Hi!"); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Post = %v", err)
+	}
+	if id := eng.Running(f.tenantID, d.ID); id != "" {
+		t.Fatalf("turn %s still running after a failed post", id)
+	}
+	msgs, _ := f.st.ListMessages(context.Background(), f.tenantID, d.ID, 0, 10)
+	f.pub.mu.Lock()
+	events, deltas := len(f.pub.events), len(f.pub.deltas)
+	f.pub.mu.Unlock()
+	if len(msgs) != 0 || events != 0 || deltas != 0 {
+		t.Fatalf("after a failed post: messages %+v, %d events, %d deltas", msgs, events, deltas)
+	}
+	slow.fail = nil
+	if _, _, err := eng.Post(context.Background(), d, "u1", "Again"); err != nil {
+		t.Fatalf("next post: %v", err)
+	}
+}
