@@ -56,7 +56,10 @@ export function useUpdateTenant(slug: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (body: { name?: string; slug?: string; custom_domain?: string | null }) => api.updateTenant(slug, body),
-    onSuccess: (t: Tenant) => {
+    onSuccess: (t: Tenant, body) => {
+      // A new domain has a new token: drop the old proof rather than show it
+      // (even briefly) as the record to publish.
+      if (body.custom_domain !== undefined) qc.removeQueries({ queryKey: keys.domain(slug) })
       qc.setQueryData(keys.tenant(t.slug), t)
       void qc.invalidateQueries({ queryKey: keys.tenants })
     },
@@ -76,6 +79,10 @@ export function useVerifyDomain(slug: string) {
     onSuccess: (d) => {
       qc.setQueryData(keys.domain(slug), d)
       void qc.invalidateQueries({ queryKey: keys.tenant(slug) })
+    },
+    onError: (err) => {
+      // Someone changed the domain during the check: show the current one.
+      if (err instanceof ApiError && err.code === 'domain_changed') void qc.invalidateQueries({ queryKey: keys.tenant(slug) })
     },
   })
 }

@@ -137,7 +137,7 @@ function DomainForm({ tenant }: { tenant: Tenant }) {
             hint="Leave empty to remove it."
             {...form.field('custom_domain')}
           />
-          {tenant.custom_domain && !dirty && (readOnly ? <DomainBadge verified={tenant.custom_domain_verified} /> : <DomainProof slug={tenant.slug} />)}
+          {tenant.custom_domain && !dirty && (readOnly ? <DomainBadge verified={tenant.custom_domain_verified} /> : <DomainProof slug={tenant.slug} domain={tenant.custom_domain} />)}
         </div>
       </Section>
     </form>
@@ -154,10 +154,12 @@ function DomainBadge({ verified }: { verified: boolean }) {
 }
 
 /** DomainProof shows what to publish to prove the domain, and verifies it. */
-function DomainProof({ slug }: { slug: string }) {
+function DomainProof({ slug, domain }: { slug: string; domain: string }) {
   const status = useDomain(slug)
   const verify = useVerifyDomain(slug)
-  const d = status.data
+  // A proof fetched for another domain (the domain changed meanwhile) is
+  // not shown: its record would not verify this one.
+  const d = status.data?.domain === domain ? status.data : undefined
   if (status.error) return <QueryProblem error={status.error} paused={status.isPaused} onRetry={() => void status.refetch()} />
   if (!d) return <Skeleton className="h-[120px] w-full rounded-lg" />
   if (d.verified) return <DomainBadge verified />
@@ -194,6 +196,10 @@ function DomainProof({ slug }: { slug: string }) {
           verify.mutate(undefined, {
             onSuccess: (r) => {
               if (r.verified) toast('Domain verified', { description: r.domain ?? undefined })
+            },
+            // The panel is replaced by the new domain's, so say it where it stays.
+            onError: (err) => {
+              if (err instanceof ApiError && err.code === 'domain_changed') toast(err.message, { tone: 'error' })
             },
           })
         }
