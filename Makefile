@@ -5,11 +5,25 @@ LDFLAGS  := -s -w -X github.com/nyxcore/nyxcore/app/command.Version=$(VERSION)
 PACKAGES := ./...
 NPM      ?= npm
 
-.PHONY: build run test check bench clean ui-deps ui-build ui-test ui-verify
+.PHONY: build release run test check bench clean ui-deps ui-build ui-test ui-verify
 
 ## build: a static, stripped, version-stamped binary ./nyxcore
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o nyxcore .
+
+## release: static, stripped, version-stamped binaries for every platform
+## in PLATFORMS, as dist/nyxcore-<version>-<os>-<arch>[.exe], with dist/SHA256SUMS
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/arm64 windows/amd64
+DIST      ?= dist
+SHA256SUM ?= $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
+release:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	@set -e; for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+	  out=$(DIST)/nyxcore-$(VERSION)-$$os-$$arch$$ext; echo "$$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out .; \
+	done
+	cd $(DIST) && $(SHA256SUM) nyxcore-* > SHA256SUMS && cat SHA256SUMS
 
 ## run: serve in embedded mode (data in ./nyx_data, http://127.0.0.1:8090)
 run:
@@ -61,4 +75,4 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./app/ratelimit/
 
 clean:
-	rm -rf nyxcore nyx_data
+	rm -rf nyxcore nyx_data dist
