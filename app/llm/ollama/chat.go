@@ -24,7 +24,7 @@ func (h *Host) Chat(ctx context.Context, req llm.ChatRequest, onDelta func(strin
 	stream := true
 	start := time.Now()
 	sawDone := false
-	err := h.client.Chat(ctx, &api.ChatRequest{
+	err := h.streamChat(ctx, &api.ChatRequest{
 		Model: req.Model, Messages: toAPI(req.Messages), Stream: &stream, Options: options(req.Options, numCtx),
 	}, func(r api.ChatResponse) error {
 		if r.Message.Content != "" {

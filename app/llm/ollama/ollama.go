@@ -30,6 +30,7 @@ const DefaultNumCtxMax = 8192
 type Host struct {
 	url       string
 	client    *api.Client
+	http      *http.Client // for streaming chat (see streamChat)
 	numCtxMax int
 
 	mu     sync.Mutex
@@ -67,14 +68,14 @@ func NewHost(base string, opts Options) (*Host, error) {
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			ResponseHeaderTimeout: 5 * time.Minute, // a cold model load can take minutes
-			MaxIdleConnsPerHost:   8,
+			MaxIdleConnsPerHost:   64,              // concurrent turns reuse connections
 		}}
 	}
 	n := opts.NumCtxMax
 	if n <= 0 {
 		n = DefaultNumCtxMax
 	}
-	return &Host{url: u.String(), client: api.NewClient(u, hc), numCtxMax: n, ctxLen: map[string]int{}}, nil
+	return &Host{url: u.String(), client: api.NewClient(u, hc), http: hc, numCtxMax: n, ctxLen: map[string]int{}}, nil
 }
 
 // ParseURL accepts what OLLAMA_HOST accepts ("host", "host:port",
