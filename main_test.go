@@ -216,7 +216,7 @@ func TestEmbeddedModeNeedsNothing(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	out, code := run(t, cleanEnv(), "version")
-	if code != 0 || !strings.HasPrefix(out, "nyxcore ") || !strings.Contains(out, "pocketbase") {
+	if code != 0 || !strings.HasPrefix(out, "nyxcore ") || !strings.Contains(out, "pocketbase v0.39.11") {
 		t.Fatalf("version: %d %q", code, out)
 	}
 }

@@ -88,10 +88,23 @@ func newVersion() *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			fmt.Fprintf(c.OutOrStdout(), "nyxcore %s (%s, pocketbase %s)\n", Version, goVersion(), pocketbase.Version)
+			fmt.Fprintf(c.OutOrStdout(), "nyxcore %s (%s, pocketbase %s)\n", Version, goVersion(), pocketbaseVersion())
 			return nil
 		},
 	}
+}
+
+// pocketbaseVersion is the PocketBase module built in; pocketbase.Version
+// is only set by PocketBase's own release builds.
+func pocketbaseVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path == "github.com/pocketbase/pocketbase" {
+				return m.Version
+			}
+		}
+	}
+	return pocketbase.Version
 }
 
 func goVersion() string {
