@@ -70,8 +70,9 @@ bench:
 	$(GO) test -run '^$$' -bench TenantListRLS -benchtime 20000x -count 3 ./app/store/postgres/
 	$(GO) test -run '^$$' -bench 'FanoutSSE|IdleSubscriberMemory' -benchtime 1x ./app/realtime/
 	$(GO) test -run '^$$' -bench ParallelMode -benchtime 10x ./app/discuss/
-	$(GO) test -run '^$$' -bench TTFT -benchtime 6x .
-	NYX_BENCH_STREAMS=1 $(GO) test -run '^$$' -bench TTFT -benchtime 40x .
+	$(GO) test -run '^$$' -bench 'TTFT$$' -benchtime 4x .
+	$(GO) test -run '^$$' -bench TTFTBurst -benchtime 6x .
+	NYX_BENCH_STREAMS=1 $(GO) test -run '^$$' -bench TTFTBurst -benchtime 40x .
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./app/ratelimit/
 
 clean:

@@ -39,7 +39,8 @@ const stopGrace = 5 * time.Second
 type Server struct {
 	bin, dir string // dir holds home/, models/ and serve.log
 	port     int
-	parallel int // OLLAMA_NUM_PARALLEL
+	parallel int    // OLLAMA_NUM_PARALLEL
+	cpus     string // taskset CPU list, "" for any
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd     // nil when stopped
@@ -74,24 +75,36 @@ func Run(m *testing.M) int {
 // fails t if the CI environment variable is truthy and skips it otherwise.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	return start(t, 1)
+	return start(t, 1, "")
 }
 
 // StartParallel is Start with n generation slots per model instead of one,
 // for benchmarks that need many streams served at once rather than queued.
 func StartParallel(t testing.TB, n int) *Server {
 	t.Helper()
-	return start(t, n)
+	return start(t, n, "")
 }
 
-func start(t testing.TB, parallel int) *Server {
+// StartParallelOn is StartParallel with the server and its runners pinned
+// to the CPUs in cpus (a taskset list such as "1" or "2-3"), as if
+// inference ran on hardware of its own: benchmarks of what nyxCore adds
+// then measure nyxCore, not its fight with the runner for the same cores.
+func StartParallelOn(t testing.TB, n int, cpus string) *Server {
+	t.Helper()
+	if _, err := exec.LookPath("taskset"); err != nil {
+		unavailable(t, fmt.Errorf("ollamatest: taskset (util-linux) is needed to pin Ollama to CPUs %s: %w", cpus, err))
+	}
+	return start(t, n, cpus)
+}
+
+func start(t testing.TB, parallel int, cpus string) *Server {
 	t.Helper()
 	begin := time.Now()
 	art, err := startable(t)
 	if err != nil {
 		unavailable(t, err)
 	}
-	s := &Server{bin: art.bin, dir: t.TempDir(), parallel: parallel}
+	s := &Server{bin: art.bin, dir: t.TempDir(), parallel: parallel, cpus: cpus}
 	for _, d := range []string{"home", "models"} {
 		if err := os.Mkdir(filepath.Join(s.dir, d), 0o755); err != nil {
 			t.Fatalf("ollamatest: %v", err)
@@ -223,6 +236,9 @@ func (s *Server) launchLocked() error {
 	// the runners that inherit the descriptor do.
 	defer logf.Close()
 	cmd := exec.Command(s.bin, "serve")
+	if s.cpus != "" {
+		cmd = exec.Command("taskset", "--cpu-list", s.cpus, s.bin, "serve")
+	}
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = s.dir, s.env(), logf, logf
 	ownProcessGroup(cmd)
 	if err := cmd.Start(); err != nil {
