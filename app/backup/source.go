@@ -45,15 +45,15 @@ func Locate(ctx context.Context, app core.App, ref string) (Source, error) {
 	if strings.ContainsRune(ref, '/') || strings.ContainsRune(ref, filepath.Separator) {
 		return fileSource(ref)
 	}
-	stored, err := storageHas(ctx, app, ref)
-	if err != nil {
-		return Source{}, err
-	}
+	stored, storageErr := storageHas(ctx, app, ref)
 	if stored {
 		return Source{Name: ref}, nil
 	}
 	if src, err := fileSource(ref); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return src, err
+	}
+	if storageErr != nil { // an unreachable S3 must not read as "no such backup"
+		return Source{}, fmt.Errorf("backup: cannot look for %q in the backups storage (and there is no file %s): %w", ref, ref, storageErr)
 	}
 	return Source{}, fmt.Errorf("backup: no backup named %q in the backups storage (see `nyxcore backup list`) and no file %s", ref, ref)
 }
@@ -79,7 +79,10 @@ func storageHas(ctx context.Context, app core.App, name string) (bool, error) {
 	}
 	defer fsys.Close()
 	fsys.SetContext(ctx)
-	ok, _ := fsys.Exists(name) // an unreadable storage reads as "not there"; the file is tried next
+	ok, err := fsys.Exists(name)
+	if err != nil {
+		return false, fmt.Errorf("backup: read the backups storage: %w", err)
+	}
 	return ok, nil
 }
 
@@ -97,8 +100,11 @@ func (s Source) open(ctx context.Context, app core.App) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("backup: open the backups storage: %w", err)
 	}
 	fsys.SetContext(ctx)
-	if ok, _ := fsys.Exists(s.Name); !ok {
+	if ok, err := fsys.Exists(s.Name); err != nil || !ok {
 		fsys.Close()
+		if err != nil {
+			return nil, fmt.Errorf("backup: read %s from the backups storage: %w", s.Name, err)
+		}
 		return nil, fmt.Errorf("backup: no backup named %q (see `nyxcore backup list`)", s.Name)
 	}
 	r, err := fsys.GetReader(s.Name)
