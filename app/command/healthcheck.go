@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/pocketbase/pocketbase"
@@ -17,6 +19,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/spf13/cobra"
 
+	"github.com/nyxcore/nyxcore/app/certs"
 	"github.com/nyxcore/nyxcore/app/config"
 )
 
@@ -38,7 +41,10 @@ func newHealthcheck(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Comman
 		RunE: func(c *cobra.Command, _ []string) error {
 			client := http.DefaultClient
 			if url == "" {
-				url, client = localProbe(cfg)
+				var err error
+				if url, client, err = localProbe(cfg, pb.DataDir()); err != nil {
+					return fmt.Errorf("unhealthy: %w", err)
+				}
 			}
 			ctx, cancel := context.WithTimeout(c.Context(), timeout)
 			defer cancel()
@@ -80,19 +86,56 @@ func skipBootstrapFor(pb *pocketbase.PocketBase, c *cobra.Command) {
 // localProbe returns the health URL of this configuration's own server on
 // loopback and the client to ask it with. With an HTTPS listener it asks
 // that one directly: the HTTP listener then only redirects to the public
-// name. The certificate is for the public name (or a local CA), not for
-// 127.0.0.1, and this probe sends nothing secret, so it names the domain
-// for certificate selection and does not verify the chain.
-func localProbe(cfg *config.Config) (string, *http.Client) {
+// name. It dials loopback but names the server's domain ("localhost"
+// without one) for certificate selection and verification, and verifies
+// the chain against what the server's certificates are issued by: the
+// data dir's local CA root in self-signed mode, the system roots and
+// acme.ca_roots in acme mode. A certificate the server did not get from
+// those fails the probe, as it would fail the users.
+func localProbe(cfg *config.Config, dataDir string) (string, *http.Client, error) {
 	if cfg.HTTPS == "" {
-		return "http://" + dialAddr(cfg.HTTP) + healthPath, http.DefaultClient
+		return "http://" + dialAddr(cfg.HTTP) + healthPath, http.DefaultClient, nil
 	}
 	name := cfg.Domain
 	if name == "" {
 		name = "localhost"
 	}
-	tr := &http.Transport{TLSClientConfig: &tls.Config{ServerName: name, InsecureSkipVerify: true}} //nolint:gosec // loopback liveness probe, see above
-	return "https://" + dialAddr(cfg.HTTPS) + healthPath, &http.Client{Transport: tr}
+	roots, err := probeRoots(cfg, dataDir)
+	if err != nil {
+		return "", nil, err
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{ServerName: name, RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	return "https://" + dialAddr(cfg.HTTPS) + healthPath, &http.Client{Transport: tr}, nil
+}
+
+// probeRoots returns the roots the local server's certificate must chain to.
+func probeRoots(cfg *config.Config, dataDir string) (*x509.CertPool, error) {
+	if cfg.TLS == config.TLSSelfSigned {
+		// The local CA's root file, as app/certs writes it; only the
+		// certificate is read, never the key.
+		path := filepath.Join(dataDir, certs.LocalCADir, "root.crt")
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read the local CA root to verify the server's certificate (is --dir the server's data dir, and has it served with tls=self-signed?): %w", err)
+		}
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s holds no PEM certificate", path)
+		}
+		return roots, nil
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	if cfg.ACME.CARoots != "" {
+		pem, err := os.ReadFile(cfg.ACME.CARoots)
+		if err != nil {
+			return nil, fmt.Errorf("acme.ca_roots (NYX_ACME_CA_ROOTS): %w", err)
+		}
+		roots.AppendCertsFromPEM(pem)
+	}
+	return roots, nil
 }
 
 // dialAddr turns a listen address into one a local client can dial: an
