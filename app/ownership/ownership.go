@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nyxcore/nyxcore/app/outbound"
@@ -140,7 +141,7 @@ func (v *Verifier) checkDNS(ctx context.Context, c Challenge) (string, bool) {
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		return "found no such record", false
 	case err != nil:
-		return "the lookup failed (" + err.Error() + ")", false
+		return "the lookup failed (" + why(err) + ")", false
 	}
 	for _, t := range txts {
 		if strings.TrimSpace(t) == c.RecordValue {
@@ -163,7 +164,7 @@ func (v *Verifier) checkHTTP(ctx context.Context, c Challenge, domain string) (s
 	}
 	res, err := v.client().Do(req)
 	if err != nil {
-		return "got no answer (" + err.Error() + ")", false
+		return "got no answer (" + why(err) + ")", false
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(res.Body, 1024))
@@ -219,6 +220,31 @@ func (v *Verifier) client() *http.Client {
 		Transport:     &http.Transport{DialContext: dial, Proxy: nil, DisableKeepAlives: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+}
+
+// why words a failed lookup or fetch for a tenant admin without the
+// server's own network details (its resolver's address, local ports), which
+// Go's error texts carry.
+func why(err error) string {
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, outbound.ErrForbidden):
+		return "the domain resolves to an address this server may not connect to; the operator can allow it with NYX_OUTBOUND_ALLOW"
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "the name does not resolve"
+	case errors.As(err, &dnsErr) && dnsErr.IsTimeout:
+		return "the DNS lookup timed out"
+	case errors.As(err, &dnsErr):
+		return "the DNS lookup failed"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the connection was refused"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "it timed out"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "the address is unreachable"
+	}
+	return "the connection failed"
 }
 
 func clip(s string) string {

@@ -52,6 +52,11 @@ func TestDomainVerification(t *testing.T) {
 					!strings.Contains(r.raw, "_nyxcore-challenge.chat.acme.test") || !strings.Contains(r.raw, "looked up TXT") || !strings.Contains(r.raw, "got no answer") {
 					t.Fatalf("missing record: %d %s", r.status, r.raw)
 				}
+				// What was found is told in words, without the server's own
+				// network details (its resolver's address).
+				if strings.Contains(r.raw, dns.Addr()) || strings.Contains(r.raw, "127.0.0.1") {
+					t.Fatalf("the answer shows the server's network details: %s", r.raw)
+				}
 				if e.snapshot() != before {
 					t.Fatal("a failed verification changed state")
 				}
