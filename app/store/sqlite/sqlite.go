@@ -42,17 +42,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store/sqlite: %w", err)
 	}
-	writer, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		return nil, fmt.Errorf("store/sqlite: open: %w", err)
-	}
+	writer := openDB(dsn(path, false))
 	writer.SetMaxOpenConns(1)
-	reader, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("store/sqlite: open: %w", err)
-	}
+	reader := openDB(dsn(path, true))
 	reader.SetMaxOpenConns(4)
+	reader.SetMaxIdleConns(4) // idle connections keep their prepared statements
 	db := &DB{path: path, writer: writer, reader: reader}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
