@@ -67,6 +67,10 @@ func (h *Host) streamChat(ctx context.Context, req *api.ChatRequest, fn func(api
 			}
 			line = long
 		}
+		if ctx.Err() != nil {
+			// Chunks already buffered are not delivered after a cancel.
+			return ctx.Err()
+		}
 		if len(bytes.TrimSpace(line)) > 0 {
 			if cerr := h.chunk(res, line, fn); cerr != nil {
 				return cerr

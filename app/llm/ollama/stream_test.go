@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nyxcore/nyxcore/app/llm"
 	"github.com/nyxcore/nyxcore/app/llm/ollama"
@@ -66,5 +67,46 @@ func TestChatStreamEdgeCases(t *testing.T) {
 				t.Fatalf("err = %v, want kind %s containing %q", err, c.kind, c.errHas)
 			}
 		})
+	}
+}
+
+// Cancelling a stream hangs up at once, so Ollama stops generating: the
+// server sees its request end while it still has chunks to send.
+func TestCancelClosesTheConnection(t *testing.T) {
+	hungUp := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		for i := 0; ; i++ {
+			fmt.Fprintf(w, `{"model":"m","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"t%d "},"done":false}`+"\n", i)
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				close(hungUp)
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}))
+	defer srv.Close()
+	h, err := ollama.NewHost(srv.URL, ollama.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err = h.Chat(ctx, llm.ChatRequest{Model: "m", Messages: []llm.Message{{Role: llm.RoleUser, Content: "hi"}}, Options: llm.Options{NumCtx: 512}},
+		func(string) error {
+			if n++; n == 3 {
+				cancel()
+			}
+			return nil
+		})
+	if !errors.Is(err, llm.ErrCancelled) {
+		t.Fatalf("err = %v, want cancelled", err)
+	}
+	select {
+	case <-hungUp:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the server still streams 2 s after the cancel: the connection was not closed")
 	}
 }
