@@ -24,9 +24,10 @@ import (
 // restored server keeps the root people installed), unlike ACME
 // certificates, which can simply be obtained again.
 const (
-	LocalCADir  = "tls"
-	rootCertPEM = "root.crt"
-	rootKeyPEM  = "root.key"
+	LocalCADir = "tls"
+	// LocalRootFile is the root certificate (PEM) in LocalCADir.
+	LocalRootFile = "root.crt"
+	rootKeyPEM    = "root.key"
 )
 
 const (
@@ -54,7 +55,7 @@ type LocalCA struct {
 // LoadOrCreateCA loads the CA from dataDir/tls, creating it on first use.
 func LoadOrCreateCA(dataDir string) (*LocalCA, error) {
 	dir := filepath.Join(dataDir, LocalCADir)
-	certPath, keyPath := filepath.Join(dir, rootCertPEM), filepath.Join(dir, rootKeyPEM)
+	certPath, keyPath := filepath.Join(dir, LocalRootFile), filepath.Join(dir, rootKeyPEM)
 	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
 		if err := createCA(dir, certPath, keyPath); err != nil {
 			return nil, err

@@ -113,7 +113,7 @@ func probeRoots(cfg *config.Config, dataDir string) (*x509.CertPool, error) {
 	if cfg.TLS == config.TLSSelfSigned {
 		// The local CA's root file, as app/certs writes it; only the
 		// certificate is read, never the key.
-		path := filepath.Join(dataDir, certs.LocalCADir, "root.crt")
+		path := filepath.Join(dataDir, certs.LocalCADir, certs.LocalRootFile)
 		pem, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("read the local CA root to verify the server's certificate (is --dir the server's data dir, and has it served with tls=self-signed?): %w", err)

@@ -141,15 +141,6 @@ func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (drive
 func (c *cachingConn) Ping(ctx context.Context) error         { return c.conn.Ping(ctx) }
 func (c *cachingConn) ResetSession(ctx context.Context) error { return c.conn.ResetSession(ctx) }
 func (c *cachingConn) IsValid() bool                          { return c.conn.IsValid() }
-func (r *cachedRows) ColumnTypeScanType(i int) reflect.Type {
-	return r.Rows.(driver.RowsColumnTypeScanType).ColumnTypeScanType(i)
-}
-func (r *cachedRows) ColumnTypeDatabaseTypeName(i int) string {
-	return r.Rows.(driver.RowsColumnTypeDatabaseTypeName).ColumnTypeDatabaseTypeName(i)
-}
-func (r *cachedRows) ColumnTypeNullable(i int) (nullable, ok bool) {
-	return r.Rows.(driver.RowsColumnTypeNullable).ColumnTypeNullable(i)
-}
 
 // cachedRows frees its statement for reuse when closed.
 type cachedRows struct {
@@ -160,4 +151,18 @@ type cachedRows struct {
 func (r *cachedRows) Close() error {
 	r.s.busy = false
 	return r.Rows.Close()
+}
+
+// Column types, for database/sql's ColumnTypes.
+
+func (r *cachedRows) ColumnTypeScanType(i int) reflect.Type {
+	return r.Rows.(driver.RowsColumnTypeScanType).ColumnTypeScanType(i)
+}
+
+func (r *cachedRows) ColumnTypeDatabaseTypeName(i int) string {
+	return r.Rows.(driver.RowsColumnTypeDatabaseTypeName).ColumnTypeDatabaseTypeName(i)
+}
+
+func (r *cachedRows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	return r.Rows.(driver.RowsColumnTypeNullable).ColumnTypeNullable(i)
 }
