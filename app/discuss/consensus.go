@@ -15,13 +15,12 @@ import (
 
 // consensus runs rounds until the personas agree or the round cap is hit,
 // then the moderator writes the synthesis with any remaining dissent.
-func (e *Engine) consensus(ctx context.Context, t *turn, personas []store.Persona) {
-	history, err := e.history(t)
-	if err != nil || len(personas) == 0 {
+func (e *Engine) consensus(ctx context.Context, t *turn, personas []store.Persona, history []store.Message) {
+	if len(personas) == 0 {
 		return
 	}
 	question := lastUser(history)
-	answers := e.parallel(ctx, t, personas)
+	answers := e.parallel(ctx, t, personas, history)
 	maxRounds := max(t.d.MaxRounds, 1)
 	round := 1
 	for ; ctx.Err() == nil; round++ {

@@ -318,16 +318,19 @@ func (e *Engine) finish(t *turn) {
 func (e *Engine) run(ctx context.Context, t *turn) {
 	defer close(t.done)
 	personas := e.personas(t)
-	switch t.d.Mode {
-	case store.ModeSingle:
+	history, err := e.history(t)
+	switch {
+	case err != nil:
+		slog.Error("nyx: read a discussion's history", "tenant", t.tenantID, "discussion", t.d.ID, "error", err.Error())
+	case t.d.Mode == store.ModeSingle:
 		if len(personas) > 0 {
 			personas = personas[:1]
 		}
-		e.parallel(ctx, t, personas)
-	case store.ModeParallel:
-		e.parallel(ctx, t, personas)
-	case store.ModeConsensus:
-		e.consensus(ctx, t, personas)
+		e.parallel(ctx, t, personas, history)
+	case t.d.Mode == store.ModeParallel:
+		e.parallel(ctx, t, personas, history)
+	case t.d.Mode == store.ModeConsensus:
+		e.consensus(ctx, t, personas, history)
 	}
 	status := finalStatus(ctx, nil)
 	// Free the discussion before announcing the end, so a client may post at once.
@@ -351,11 +354,7 @@ func (e *Engine) personas(t *turn) []store.Persona {
 }
 
 // parallel has every persona answer at once; wall time is the slowest.
-func (e *Engine) parallel(ctx context.Context, t *turn, personas []store.Persona) map[string]string {
-	history, err := e.history(t)
-	if err != nil {
-		return nil
-	}
+func (e *Engine) parallel(ctx context.Context, t *turn, personas []store.Persona, history []store.Message) map[string]string {
 	var mu sync.Mutex
 	answers := map[string]string{}
 	var wg sync.WaitGroup
