@@ -30,7 +30,8 @@ func newDB(cfg *config.Config, record func(*cobra.Command) *cobra.Command) *cobr
 					return err
 				}
 				fmt.Fprintf(out, "sqlite data plane %s is up to date\n", path)
-				return db.Close()
+				defer db.Close()
+				return resealEmbedded(c.Context(), cfg, db, out)
 			}
 			role := postgres.AppRole{Name: cfg.Database.AppRole, Password: cfg.Database.AppPassword}
 			applied, err := postgres.Migrate(c.Context(), cfg.Database.MigrateURL, role)
@@ -46,7 +47,7 @@ func newDB(cfg *config.Config, record func(*cobra.Command) *cobra.Command) *cobr
 			if role.Name != "" {
 				fmt.Fprintf(out, "runtime role %s: NOSUPERUSER NOBYPASSRLS, owns nothing, runtime grants only\n", role.Name)
 			}
-			return nil
+			return resealWithOwner(c.Context(), cfg, out)
 		},
 	}))
 	return db

@@ -114,7 +114,7 @@ func (k *keys) rotate(ctx context.Context, st store.Store) (int, error) {
 		return 0, err
 	}
 	total := 0
-	log := audit.New(st)
+	log := audit.New(st, audit.NewKeys(k.master.AuditKeys()))
 	for _, tenantID := range tenants {
 		n, err := st.RewrapProviderKeys(ctx, tenantID, func(providerID, env string) (string, bool, error) {
 			if kid, err := secret.KeyID(env); err == nil && kid == current {

@@ -41,6 +41,20 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		st.Close()
 		return server.Deps{}, nil, err
 	}
+	auditKeys := audit.NewKeys(secrets.master.AuditKeys())
+	if cfg.Mode() == config.ModeEmbedded {
+		if err := resealAtStart(ctx, st, auditKeys); err != nil {
+			st.Close()
+			return server.Deps{}, nil, err
+		}
+	}
+	auditLog := audit.New(st, auditKeys)
+	checkpoints := audit.NewCheckpointer(auditLog, audit.CheckpointOptions{Interval: cfg.Audit.CheckpointInterval,
+		File: cfg.Audit.CheckpointFile, Webhook: cfg.Audit.CheckpointWebhook})
+	if err := checkpoints.Start(ctx); err != nil {
+		st.Close()
+		return server.Deps{}, nil, err
+	}
 	k, err := kv.Open(ctx, cfg.Redis.URL)
 	if err != nil {
 		st.Close()
@@ -72,6 +86,7 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	closeAll := func() {
 		engine.Shutdown(3 * time.Second) // running turns get a short grace, then end "interrupted"
 		hub.Close()
+		checkpoints.Close() // signs what moved since the last pass, before the store closes
 		stop()
 		k.Close()
 		st.Close()
@@ -81,7 +96,7 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	if cfg.RateLimit.Enabled {
 		limiter = ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
 	}
-	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st),
+	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: auditLog,
 		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets,
 		Ownership: ownership.New(secrets.master, guard, cfg.DNS.Resolver)}, closeAll, nil
 }

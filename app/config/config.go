@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -64,6 +65,14 @@ type Config struct {
 	Outbound   Outbound  `mapstructure:"outbound"`
 	RateLimit  RateLimit `mapstructure:"ratelimit"`
 	Budget     Budget    `mapstructure:"budget"`
+	Audit      Audit     `mapstructure:"audit"`
+}
+
+// Audit configures where signed audit checkpoints go (see app/audit).
+type Audit struct {
+	CheckpointInterval time.Duration `mapstructure:"checkpoint_interval"`
+	CheckpointFile     string        `mapstructure:"checkpoint_file"`
+	CheckpointWebhook  string        `mapstructure:"checkpoint_webhook"`
 }
 
 // ACME configures certificate issuance in tls=acme mode.
@@ -263,6 +272,9 @@ func (c *Config) Validate() error {
 	}
 	if c.API.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("api.max_body_bytes (NYX_API_MAX_BODY_BYTES) must be at least 1024"))
+	}
+	if c.Audit.CheckpointInterval < time.Second {
+		errs = append(errs, fmt.Errorf("audit.checkpoint_interval (NYX_AUDIT_CHECKPOINT_INTERVAL) must be at least 1s"))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("config: %w", errors.Join(errs...))

@@ -65,6 +65,9 @@ var Settings = []Setting{
 	{Key: "ratelimit.policy", Help: "when Redis is unreachable: open (allow and log an alarm) or closed (refuse)", def: constant("open")},
 	{Key: "outbound.allow", Help: "addresses tenant-configured URLs may reach beyond the public internet: loopback, private and/or CIDR prefixes", def: constant("loopback")},
 	{Key: "api.max_body_bytes", Help: "largest accepted JSON request body", def: constant("1048576")},
+	{Key: "audit.checkpoint_interval", Help: "how often signed audit checkpoints of the chains that moved are written (Go duration; also at start and on shutdown)", def: constant("5m")},
+	{Key: "audit.checkpoint_file", Help: "file that signed audit checkpoints are appended to (JSON lines, 0600; empty: server log only); keep it off the database host"},
+	{Key: "audit.checkpoint_webhook", Help: "operator URL each pass's signed audit checkpoints are POSTed to as JSON (empty: none)"},
 }
 
 func ollamaDefault() string {

@@ -19,6 +19,10 @@ const (
 	wrapInfo = "nyxcore/secret/master/wrap/v1"
 	idInfo   = "nyxcore/secret/master/id/v1"
 	macInfo  = "nyxcore/secret/master/mac/v1"
+	// The audit chain's keys: entries are MACed under one, checkpoints
+	// signed under the other, so a leaked checkpoint key forges no entry.
+	auditChainInfo      = "nyxcore audit chain v1"
+	auditCheckpointInfo = "nyxcore audit checkpoint v1"
 	idBytes  = maxIDLen / 2
 )
 
@@ -30,6 +34,8 @@ type Master struct {
 	id   string
 	aead cipher.AEAD
 	mac  []byte // HMAC key for MAC
+	// auditChain and auditCheckpoint key the audit log (see AuditKeys).
+	auditChain, auditCheckpoint []byte
 }
 
 // ParseMaster parses a 32-byte master key written as base64 (standard or
@@ -90,7 +96,14 @@ func newMaster(raw []byte) (*Master, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Master{id: hex.EncodeToString(id), aead: aead, mac: mac}, nil
+	m := &Master{id: hex.EncodeToString(id), aead: aead, mac: mac}
+	if m.auditChain, err = hkdf.Key(sha256.New, raw, nil, auditChainInfo, KeySize); err != nil {
+		return nil, fmt.Errorf("secret: derive audit chain key: %w", err)
+	}
+	if m.auditCheckpoint, err = hkdf.Key(sha256.New, raw, nil, auditCheckpointInfo, KeySize); err != nil {
+		return nil, fmt.Errorf("secret: derive audit checkpoint key: %w", err)
+	}
+	return m, nil
 }
 
 // ID returns a stable 16-character id derived one-way from the master key.

@@ -43,4 +43,15 @@ type AuditStore interface {
 	ListAudit(ctx context.Context, tenantID string, f FindAudit) ([]AuditEntry, error)
 	// ChainAudit calls visit with every entry of the tenant in chain order.
 	ChainAudit(ctx context.Context, tenantID string, visit func(AuditEntry) error) error
+	// AuditTenantIDs lists every tenant id that has audit entries, live or
+	// deleted (entries outlive their tenant), for verification that must
+	// not trust the tenant registry.
+	AuditTenantIDs(ctx context.Context) ([]string, error)
+	// ResealAudit rewrites the tenant's chain under the tenant's append
+	// lock: it calls reseal with every entry in chain order, and stores the
+	// PrevHash and Hash reseal leaves for each entry it changed. An error
+	// from reseal changes nothing. It returns how many entries changed.
+	// The table is append-only for the runtime role, so on PostgreSQL this
+	// needs the owner connection (`nyxcore db migrate`).
+	ResealAudit(ctx context.Context, tenantID string, reseal func(*AuditEntry) error) (int, error)
 }

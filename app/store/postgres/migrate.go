@@ -37,6 +37,7 @@ var runtimeGrants = []grant{
 	{"TABLE audit_log", "SELECT, INSERT"},
 	{"TABLE usage_daily", "SELECT, INSERT, UPDATE"},
 	{"TABLE tenant_budgets", "SELECT, INSERT, UPDATE, DELETE"},
+	{"FUNCTION nyx_audit_tenant_ids()", "EXECUTE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.
