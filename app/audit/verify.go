@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nyxcore/nyxcore/app/store"
@@ -68,4 +70,49 @@ func (k *Keys) check(e *store.AuditEntry, seq int64, prev string) error {
 		return broken("its content does not match its MAC (altered, or sealed under another key)")
 	}
 	return nil
+}
+
+// Chains is what VerifyAll reads: the audit log and the tenant registry.
+type Chains interface {
+	store.AuditStore
+	TenantIDs(ctx context.Context) ([]string, error)
+}
+
+// TenantResult is the verification of one tenant's chain.
+type TenantResult struct {
+	Tenant      string
+	Deleted     bool // the tenant is gone; its log outlives it
+	Entries     int
+	Checkpoints int
+	Err         error // a *BrokenError, or nil when the chain holds
+}
+
+// VerifyAll verifies every chain: of each tenant id in the audit table
+// itself (so deleted tenants' logs too), of each live tenant, and of each
+// tenant a checkpoint names, whose log may be gone altogether. checks are
+// validly signed checkpoints by tenant. Only a failure to read is returned
+// as the error; broken chains are in the results.
+func VerifyAll(ctx context.Context, st Chains, k *Keys, checks map[string][]Checkpoint) ([]TenantResult, error) {
+	ids, err := st.AuditTenantIDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("audit: verify: %w", err)
+	}
+	live, err := st.TenantIDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("audit: verify: %w", err)
+	}
+	ids = append(ids, live...)
+	for id := range checks {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var out []TenantResult
+	for _, id := range slices.Compact(ids) {
+		n, err := Verify(ctx, st, k, id, checks[id])
+		if err != nil && !errors.Is(err, ErrBroken) {
+			return out, err
+		}
+		out = append(out, TenantResult{Tenant: id, Deleted: !slices.Contains(live, id), Entries: n, Checkpoints: len(checks[id]), Err: err})
+	}
+	return out, nil
 }

@@ -84,8 +84,8 @@ func seed(t *testing.T, app core.App, st store.Store, master *secret.Master) str
 		_, err = st.AddMessage(ctx, store.Message{TenantID: tn.ID, DiscussionID: d.ID, Role: "user", Content: c, Status: store.StatusDone})
 		must(t, err)
 	}
-	must(t, audit.New(st).Record(ctx, audit.Entry{TenantID: tn.ID, ActorID: u.Id, Action: "tenant.create", TargetType: "tenant", TargetID: tn.ID}))
-	must(t, audit.New(st).Record(ctx, audit.Entry{TenantID: tn.ID, ActorID: u.Id, Action: "provider.create", TargetType: "provider", TargetID: p.ID}))
+	must(t, audit.New(st, testAuditKeys).Record(ctx, audit.Entry{TenantID: tn.ID, ActorID: u.Id, Action: "tenant.create", TargetType: "tenant", TargetID: tn.ID}))
+	must(t, audit.New(st, testAuditKeys).Record(ctx, audit.Entry{TenantID: tn.ID, ActorID: u.Id, Action: "provider.create", TargetType: "provider", TargetID: p.ID}))
 	must(t, st.AddUsage(ctx, tn.ID, u.Id, "2026-01-02", 1234))
 	return tn.ID
 }
@@ -121,7 +121,7 @@ func dump(t *testing.T, st store.Store) string {
 		must(t, err)
 		usage, err := st.SumUsage(ctx, id, "", "2026-01-02")
 		must(t, err)
-		n, err := audit.Verify(ctx, st, id)
+		n, err := audit.Verify(ctx, st, testAuditKeys, id, nil)
 		must(t, err)
 		all[id] = map[string]any{"tenant": tn, "members": members, "providers": providers, "personas": personas,
 			"discussions": ds, "messages": msgs, "audit": entries, "usage": usage, "chain": n}
@@ -178,3 +178,6 @@ func mustJSON(t *testing.T, v any) []byte {
 	must(t, err)
 	return b
 }
+
+// testAuditKeys key the audit chains the backup tests write and verify.
+var testAuditKeys = audit.NewKeys([]byte("backup test audit chain key"), []byte("backup test audit checkpoint key"))

@@ -81,7 +81,7 @@ func TestPostgresRoundTripOnANewMachineWhileWriting(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if err := audit.New(st).Record(ctx, audit.Entry{TenantID: tenant, Action: "discussion.create", TargetType: "discussion", TargetID: d.ID}); err != nil {
+				if err := audit.New(st, testAuditKeys).Record(ctx, audit.Entry{TenantID: tenant, Action: "discussion.create", TargetType: "discussion", TargetID: d.ID}); err != nil {
 					t.Error(err)
 					return
 				}

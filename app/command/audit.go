@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -58,36 +57,34 @@ func loadAuditKeys(cfg *config.Config, dataDir string) (*audit.Keys, error) {
 }
 
 // verifyAudit prints one line per chain and per bad checkpoint, and
-// returns errReported when anything failed.
+// returns errReported when anything failed. With only set it verifies that
+// tenant alone, deleted or not.
 func verifyAudit(ctx context.Context, out io.Writer, st store.Store, keys *audit.Keys, only, file string) error {
-	checks, bad, err := readCheckpointFile(out, keys, file)
+	checks, failed, err := readCheckpointFile(out, keys, file)
 	if err != nil {
 		return err
 	}
-	live, err := st.TenantIDs(ctx)
-	if err != nil {
+	var results []audit.TenantResult
+	if only != "" {
+		n, err := audit.Verify(ctx, st, keys, only, checks[only])
+		if err != nil && !errors.Is(err, audit.ErrBroken) {
+			return err
+		}
+		results = []audit.TenantResult{{Tenant: only, Entries: n, Checkpoints: len(checks[only]), Err: err}}
+	} else if results, err = audit.VerifyAll(ctx, st, keys, checks); err != nil {
 		return err
 	}
-	tenants, err := auditTenants(ctx, st, live, checks, only)
-	if err != nil {
-		return err
-	}
-	failed := bad
-	for _, id := range tenants {
-		label := "tenant " + id
-		if !slices.Contains(live, id) {
+	for _, r := range results {
+		label := "tenant " + r.Tenant
+		if r.Deleted {
 			label += " (deleted)"
 		}
-		n, err := audit.Verify(ctx, st, keys, id, checks[id])
-		switch {
-		case errors.Is(err, audit.ErrBroken):
-			fmt.Fprintf(out, "%s: BROKEN: %v\n", label, err)
+		if r.Err != nil {
+			fmt.Fprintf(out, "%s: BROKEN: %v\n", label, r.Err)
 			failed = true
-		case err != nil:
-			return err
-		default:
-			fmt.Fprintf(out, "%s: %d entries intact, %d checkpoints hold\n", label, n, len(checks[id]))
+			continue
 		}
+		fmt.Fprintf(out, "%s: %d entries intact, %d checkpoints hold\n", label, r.Entries, r.Checkpoints)
 	}
 	if file == "" {
 		fmt.Fprintln(out, "note: no --checkpoints given: MACs are verified, but deleted last entries or a wiped log cannot be detected without checkpoints")
@@ -124,23 +121,4 @@ func readCheckpointFile(out io.Writer, keys *audit.Keys, file string) (map[strin
 		checks[l.Tenant] = append(checks[l.Tenant], l.Checkpoint)
 	}
 	return checks, bad, nil
-}
-
-// auditTenants is every tenant with a chain to verify: the ids in the
-// audit table itself (deleted tenants included), live tenants and
-// checkpointed tenants, whose logs may be gone altogether; or only.
-func auditTenants(ctx context.Context, st store.Store, live []string, checks map[string][]audit.Checkpoint, only string) ([]string, error) {
-	if only != "" {
-		return []string{only}, nil
-	}
-	ids, err := st.AuditTenantIDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ids = append(ids, live...)
-	for id := range checks {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return slices.Compact(ids), nil
 }

@@ -19,10 +19,6 @@ const (
 	wrapInfo = "nyxcore/secret/master/wrap/v1"
 	idInfo   = "nyxcore/secret/master/id/v1"
 	macInfo  = "nyxcore/secret/master/mac/v1"
-	// The audit chain's keys: entries are MACed under one, checkpoints
-	// signed under the other, so a leaked checkpoint key forges no entry.
-	auditChainInfo      = "nyxcore audit chain v1"
-	auditCheckpointInfo = "nyxcore audit checkpoint v1"
 	idBytes  = maxIDLen / 2
 )
 

@@ -126,7 +126,7 @@ func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOll
 	if err := migrations.ApplySignup(app, true); err != nil {
 		t.Fatal(err)
 	}
-	log := audit.New(st)
+	log := audit.New(st, audit.NewKeys([]byte("server test audit chain key"), []byte("server test audit checkpoint key")))
 	hooks.Register(app, st, log)
 	reg := newRegistry(t, builtinOllama)
 	hub := realtime.New(realtime.Options{})

@@ -39,6 +39,8 @@ func Run(t *testing.T, open Opener) {
 		{"Discussions", testDiscussions},
 		{"DiscussionIsolation", testDiscussionIsolation},
 		{"AuditIsolation", testAuditIsolation},
+		{"AuditTenantIDs", testAuditTenantIDs},
+		{"ResealAuditScope", testResealAuditScope},
 		{"BudgetIsolation", testBudgetIsolation},
 	}
 	for _, sc := range suites {
