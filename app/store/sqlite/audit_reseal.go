@@ -36,7 +36,7 @@ func (db *DB) ResealAudit(ctx context.Context, tenantID string, reseal func(*sto
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DROP TRIGGER audit_log_no_update`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS audit_log_no_update`); err != nil {
 			return err
 		}
 		for i := range chain {
