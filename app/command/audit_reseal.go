@@ -61,7 +61,7 @@ func resealAtStart(ctx context.Context, st store.AuditStore, keys *audit.Keys) e
 func resealWithOwner(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	master, err := secret.LoadMaster(secret.MasterOptions{Value: cfg.MasterKey})
 	if errors.Is(err, secret.ErrNoMasterKey) {
-		fmt.Fprintln(out, "audit chains not re-sealed: NYX_MASTER_KEY is not set; run `nyxcore db migrate` again with it to key v1 audit chains")
+		fmt.Fprintln(out, "NYX_MASTER_KEY is not set: unkeyed (v1) audit chains, if any, are not re-sealed; run `nyxcore db migrate` again with it")
 		return nil
 	}
 	if err != nil {
