@@ -8,8 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/nyxcore/nyxcore/app/audit"
+	"github.com/nyxcore/nyxcore/app/kv/kvtest"
 	"github.com/nyxcore/nyxcore/app/store"
+	"github.com/nyxcore/nyxcore/app/store/postgres"
 	"github.com/nyxcore/nyxcore/app/store/sqlite"
 )
 
@@ -136,5 +140,90 @@ func TestDBMigrateResealsV1Chains(t *testing.T) {
 	out, code = run(t, env, "audit", "verify", "--dir", dir)
 	if code == 0 || !strings.Contains(out, "broken at entry 1") {
 		t.Fatalf("verify of a refused chain: exit %d\n%s", code, out)
+	}
+}
+
+// pgRehashAll rewrites every chain on PostgreSQL with seal, as the
+// superuser (who bypasses grants and row-level security).
+func pgRehashAll(t *testing.T, owner string, seal func(*store.AuditEntry) string) {
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, owner, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conn, err := pgx.Connect(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	ids, err := st.AuditTenantIDs(ctx)
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("audit tenants = %v, %v", ids, err)
+	}
+	for _, id := range ids {
+		var chain []store.AuditEntry
+		if err := st.ChainAudit(ctx, id, func(e store.AuditEntry) error { chain = append(chain, e); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		prev := ""
+		for _, e := range chain {
+			e.PrevHash = prev
+			e.Hash = seal(&e)
+			prev = e.Hash
+			if _, err := conn.Exec(ctx, `UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE tenant_id = $3 AND seq = $4`, e.PrevHash, e.Hash, id, e.Seq); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestProductionAuditChains: on PostgreSQL the server writes keyed chains
+// and checkpoints; chains rewritten as v1 fail verify until `db migrate`
+// (the owner, with the master key) re-seals them, after which the earlier
+// checkpoints hold again; a wiped log then fails against them.
+func TestProductionAuditChains(t *testing.T) {
+	owner, app, role := pgURLs(t)
+	file := filepath.Join(t.TempDir(), "checkpoints.jsonl")
+	migrate := cleanEnv("NYX_DATABASE_MIGRATE_URL="+owner, "NYX_DATABASE_APP_ROLE="+role, "NYX_DATABASE_APP_PASSWORD=s3cret pass'word", "NYX_MASTER_KEY="+testMasterKey)
+	if out, code := run(t, migrate, "db", "migrate"); code != 0 {
+		t.Fatalf("db migrate: exit %d\n%s", code, out)
+	}
+	prod := cleanEnv("NYX_DATABASE_URL="+app, "NYX_REDIS_URL="+kvtest.URL(t), "NYX_MASTER_KEY="+testMasterKey,
+		"NYX_AUTH_SIGNUP=open", "NYX_AUDIT_CHECKPOINT_FILE="+file)
+	dir := t.TempDir()
+	s := serve(t, prod, dir)
+	_, tok := s.signUp(t, "ada@example.com")
+	s.api(t, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "lab", "name": "Lab"})
+	s.api(t, "GET", "/api/nyx/tenants/lab/audit", tok, nil)
+	s.stop(t)
+	verify := func() (string, int) { return run(t, prod, "audit", "verify", "--dir", dir, "--checkpoints", file) }
+	if out, code := verify(); code != 0 || !strings.Contains(out, "entries intact") {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+
+	pgRehashAll(t, owner, audit.LegacySeal)
+	if out, code := verify(); code == 0 || !strings.Contains(out, "unkeyed v1") {
+		t.Fatalf("verify of v1 chains: exit %d\n%s", code, out)
+	}
+	out, code := run(t, migrate, "db", "migrate")
+	if code != 0 || !strings.Contains(out, "re-sealed") {
+		t.Fatalf("db migrate re-seal: exit %d\n%s", code, out)
+	}
+	if out, code := verify(); code != 0 || strings.Contains(out, "BROKEN") {
+		t.Fatalf("verify after re-seal: exit %d\n%s", code, out)
+	}
+
+	conn, err := pgx.Connect(context.Background(), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(context.Background(), `DELETE FROM audit_log`)
+	conn.Close(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, code := verify(); code == 0 || !strings.Contains(out, "the log was wiped") {
+		t.Fatalf("verify of a wiped log: exit %d\n%s", code, out)
 	}
 }
