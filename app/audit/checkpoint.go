@@ -94,20 +94,25 @@ func ReadCheckpoints(r io.Reader) ([]CheckpointLine, error) {
 	return out, nil
 }
 
+// parseCheckpoint reads one line: a token anywhere in it (a text or JSON
+// log line), else a JSON object with a signature (the checkpoint file).
 func parseCheckpoint(line string) (Checkpoint, bool, error) {
 	var c Checkpoint
 	line = strings.TrimSpace(line)
-	raw := []byte(nil)
+	var raw []byte
 	switch i := strings.Index(line, tokenPrefix); {
-	case strings.HasPrefix(line, "{"):
-		raw = []byte(line)
 	case i >= 0:
-		word, _, _ := strings.Cut(line[i+len(tokenPrefix):], " ")
-		b, err := base64.RawURLEncoding.DecodeString(strings.Trim(word, `"`))
+		word := line[i+len(tokenPrefix):]
+		if end := strings.IndexFunc(word, notBase64URL); end >= 0 {
+			word = word[:end]
+		}
+		b, err := base64.RawURLEncoding.DecodeString(word)
 		if err != nil {
 			return c, false, fmt.Errorf("bad checkpoint token: %w", err)
 		}
 		raw = b
+	case strings.HasPrefix(line, "{") && strings.Contains(line, `"sig"`):
+		raw = []byte(line)
 	default:
 		return c, false, nil
 	}
@@ -118,4 +123,8 @@ func parseCheckpoint(line string) (Checkpoint, bool, error) {
 		return c, false, fmt.Errorf("checkpoint lacks tenant, seq or sig")
 	}
 	return c, true, nil
+}
+
+func notBase64URL(r rune) bool {
+	return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_'
 }

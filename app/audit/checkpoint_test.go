@@ -83,11 +83,20 @@ func TestForgedCheckpointsDoNotVerify(t *testing.T) {
 	if !keys.Valid(good) {
 		t.Fatal("a genuine checkpoint is not valid")
 	}
-	lines, err := audit.ReadCheckpoints(io.MultiReader(strings.NewReader("unrelated line\n"), strings.NewReader("time=x msg=\"nyx: audit checkpoint\" checkpoint="+good.Token()+"\n")))
-	if err != nil || len(lines) != 1 || lines[0].Checkpoint != good || lines[0].Line != 2 {
+	// A text log line, a JSON log line, other log lines and a file line.
+	fileLine, _ := json.Marshal(good)
+	lines, err := audit.ReadCheckpoints(io.MultiReader(strings.NewReader("unrelated line\n{\"msg\":\"other\"}\n"),
+		strings.NewReader("time=x msg=\"nyx: audit checkpoint\" checkpoint="+good.Token()+" tenant=t1\n"),
+		strings.NewReader(`{"msg":"nyx: audit checkpoint","checkpoint":"`+good.Token()+`","seq":10}`+"\n"+string(fileLine)+"\n")))
+	if err != nil || len(lines) != 3 || lines[0].Line != 3 || lines[1].Line != 4 || lines[2].Line != 5 {
 		t.Fatalf("ReadCheckpoints = %+v, %v", lines, err)
 	}
-	if _, err := audit.ReadCheckpoints(strings.NewReader(`{"tenant":"t1"` + "\n")); err == nil || !strings.Contains(err.Error(), "line 1") {
+	for _, l := range lines {
+		if l.Checkpoint != good {
+			t.Fatalf("line %d read as %+v, want %+v", l.Line, l.Checkpoint, good)
+		}
+	}
+	if _, err := audit.ReadCheckpoints(strings.NewReader(`{"tenant":"t1","sig":` + "\n")); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Fatalf("a broken checkpoint line: %v, want an error naming line 1", err)
 	}
 }
