@@ -100,3 +100,33 @@ func TestForgedCheckpointsDoNotVerify(t *testing.T) {
 		t.Fatalf("a broken checkpoint line: %v, want an error naming line 1", err)
 	}
 }
+
+// TestCheckpointRetriesAfterAFailingSink: a webhook that is down at start
+// neither stops the server nor loses the checkpoint: the failure is
+// logged and the next pass (here, at Close) signs the chain again.
+func TestCheckpointRetriesAfterAFailingSink(t *testing.T) {
+	b := openSQLite(t)
+	tenant := seed(t, b.st, 2)
+	var mu sync.Mutex
+	calls, delivered := 0, 0
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if calls++; calls == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		var batch []audit.Checkpoint
+		if json.NewDecoder(r.Body).Decode(&batch) == nil && len(batch) == 1 && batch[0].Tenant == tenant && batch[0].Seq == 2 {
+			delivered++
+		}
+	}))
+	defer hook.Close()
+	var logBuf bytes.Buffer
+	cp := audit.NewCheckpointer(audit.New(b.st, keysFor(t, serverMaster)), audit.CheckpointOptions{Webhook: hook.URL, Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+	must(t, cp.Start(context.Background()))
+	cp.Close()
+	if !strings.Contains(logBuf.String(), "audit checkpoint failed") || delivered != 1 {
+		t.Fatalf("webhook calls %d, delivered %d; log:\n%s", calls, delivered, logBuf.String())
+	}
+}

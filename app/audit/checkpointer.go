@@ -60,15 +60,15 @@ func NewCheckpointer(log *Log, o CheckpointOptions) *Checkpointer {
 	return &Checkpointer{log: log, o: o, last: map[string]int64{}}
 }
 
-// Start signs every chain's head, then runs the periodic passes until Close.
+// Start signs every chain's head, then runs the periodic passes until
+// Close. A sink that fails (a webhook that is down) does not stop the
+// server: it is logged and the chains are signed again on the next pass.
 func (c *Checkpointer) Start(ctx context.Context) error {
 	ids, err := c.log.st.AuditTenantIDs(ctx)
 	if err != nil {
 		return fmt.Errorf("audit: checkpoint: %w", err)
 	}
-	if _, err := c.Pass(ctx, ids); err != nil {
-		return err
-	}
+	c.passOrRetry(ctx, ids)
 	bg, stop := context.WithCancel(context.Background())
 	c.stop, c.done = stop, make(chan struct{})
 	go c.run(bg)
@@ -101,8 +101,11 @@ func (c *Checkpointer) Close() {
 	c.passDirty(ctx)
 }
 
-func (c *Checkpointer) passDirty(ctx context.Context) {
-	ids := c.log.takeDirty()
+func (c *Checkpointer) passDirty(ctx context.Context) { c.passOrRetry(ctx, c.log.takeDirty()) }
+
+// passOrRetry runs a pass over ids; on failure it logs and marks them
+// moved, so the next pass signs them again.
+func (c *Checkpointer) passOrRetry(ctx context.Context, ids []string) {
 	if _, err := c.Pass(ctx, ids); err != nil {
 		c.o.Logger.Error("nyx: audit checkpoint failed; retried next pass", "err", err)
 		c.log.mu.Lock()
