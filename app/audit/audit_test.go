@@ -49,6 +49,7 @@ type backend struct {
 	owner store.AuditStore
 	// exec runs one statement as the attacker; ? placeholders.
 	exec func(t *testing.T, q string, args ...any)
+	path string // SQLite: the nyx.db file
 }
 
 func backends() map[string]func(t *testing.T) backend {
@@ -62,7 +63,7 @@ func openSQLite(t *testing.T) backend {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return backend{st: st, owner: st, exec: func(t *testing.T, q string, args ...any) {
+	return backend{st: st, owner: st, path: path, exec: func(t *testing.T, q string, args ...any) {
 		t.Helper()
 		raw, err := sql.Open("sqlite", "file:"+path)
 		if err != nil {

@@ -130,6 +130,12 @@ func (c *Checkpointer) Pass(ctx context.Context, tenants []string) ([]Checkpoint
 		if len(head) == 0 || c.last[id] == head[0].Seq {
 			continue
 		}
+		if legacy, err := c.startsLegacy(ctx, id); err != nil || legacy {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		out = append(out, c.log.keys.Sign(Checkpoint{Tenant: id, Seq: head[0].Seq, Head: head[0].Hash, At: time.Now()}))
 	}
 	if len(out) == 0 {
@@ -142,6 +148,18 @@ func (c *Checkpointer) Pass(ctx context.Context, tenants []string) ([]Checkpoint
 		c.last[cp.Tenant] = cp.Seq
 	}
 	return out, nil
+}
+
+// startsLegacy reports whether the tenant's chain starts with a v1 entry:
+// re-sealing it will change every MAC, so a checkpoint of it now would
+// contradict the re-sealed chain. Such a chain is not checkpointed until
+// `db migrate` re-seals it (it fails verify until then anyway).
+func (c *Checkpointer) startsLegacy(ctx context.Context, tenantID string) (bool, error) {
+	first, err := c.log.st.ListAudit(ctx, tenantID, store.FindAudit{Before: 2, Limit: 1})
+	if err != nil {
+		return false, fmt.Errorf("audit: checkpoint %s: %w", tenantID, err)
+	}
+	return len(first) == 1 && isLegacy(first[0].Hash), nil
 }
 
 // write sends checkpoints to every sink; the log line comes first, so a

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -41,12 +42,23 @@ func TestResealMigratesAV1Chain(t *testing.T) {
 					t.Fatalf("runtime role Reseal = %v, want permission denied", err)
 				}
 			}
+			cp := audit.NewCheckpointer(audit.New(b.st, keys), audit.CheckpointOptions{})
+			if got, err := cp.Pass(ctx, []string{tenant}); err != nil || len(got) != 0 {
+				t.Fatalf("checkpoints of a chain awaiting re-seal = %+v, %v; want none (re-sealing changes its MACs)", got, err)
+			}
 			n, err := audit.Reseal(ctx, b.owner, keys, tenant)
 			if err != nil || n != 8 {
 				t.Fatalf("Reseal = %d, %v; want 8 entries re-sealed", n, err)
 			}
-			if n, err := audit.Verify(ctx, b.st, keys, tenant, nil); err != nil || n != 8 {
+			checks, err := cp.Pass(ctx, []string{tenant})
+			if err != nil || len(checks) != 1 || checks[0].Seq != 8 {
+				t.Fatalf("checkpoints after Reseal = %+v, %v", checks, err)
+			}
+			if n, err := audit.Verify(ctx, b.st, keys, tenant, checks); err != nil || n != 8 {
 				t.Fatalf("after Reseal Verify = %d, %v", n, err)
+			}
+			if b.path != "" {
+				assertAppendOnly(t, b.path)
 			}
 			if n, err := audit.Reseal(ctx, b.owner, keys, tenant); err != nil || n != 0 {
 				t.Fatalf("second Reseal = %d, %v; want nothing to do", n, err)
@@ -102,5 +114,17 @@ func TestResealRefusesATamperedChain(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// assertAppendOnly: after a re-seal SQLite's trigger still refuses updates.
+func assertAppendOnly(t *testing.T, path string) {
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE audit_log SET action = 'x'`); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("update after re-seal: %v, want the append-only trigger", err)
 	}
 }
