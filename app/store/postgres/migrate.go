@@ -37,6 +37,8 @@ var runtimeGrants = []grant{
 	{"TABLE audit_log", "SELECT, INSERT"},
 	{"TABLE usage_daily", "SELECT, INSERT, UPDATE"},
 	{"TABLE tenant_budgets", "SELECT, INSERT, UPDATE, DELETE"},
+	{"TABLE invitations", "SELECT, INSERT, UPDATE"},
+	{"TABLE account_events", "SELECT, INSERT, DELETE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

@@ -40,6 +40,10 @@ func Run(t *testing.T, open Opener) {
 		{"DiscussionIsolation", testDiscussionIsolation},
 		{"AuditIsolation", testAuditIsolation},
 		{"BudgetIsolation", testBudgetIsolation},
+		{"Invitations", testInvitations},
+		{"InvitationStates", testInvitationStates},
+		{"InvitationIsolation", testInvitationIsolation},
+		{"AccountEvents", testAccountEvents},
 	}
 	for _, sc := range suites {
 		t.Run(sc.name, func(t *testing.T) {
