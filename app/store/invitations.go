@@ -71,9 +71,9 @@ type InvitationStore interface {
 	// ListInvitations returns the tenant's open invitations, newest first,
 	// expired ones included.
 	ListInvitations(ctx context.Context, tenantID string) ([]Invitation, error)
-	// RevokeInvitation revokes one open invitation of the tenant; an unknown,
-	// answered or revoked one yields ErrNotFound.
-	RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) error
+	// RevokeInvitation revokes one open invitation of the tenant and returns
+	// it; an unknown, answered or revoked one yields ErrNotFound.
+	RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) (*Invitation, error)
 	// ListInvitationsForEmail returns open, unexpired invitations addressed
 	// to email (any tenant), with tenant slug and name. The caller must have
 	// checked that the signed-in user controls (verified) email.

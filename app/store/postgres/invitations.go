@@ -71,16 +71,18 @@ func (db *DB) ListInvitations(ctx context.Context, tenantID string) ([]store.Inv
 }
 
 // RevokeInvitation marks one open invitation of the tenant revoked.
-func (db *DB) RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) error {
+func (db *DB) RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) (*store.Invitation, error) {
+	var out *store.Invitation
 	err := db.withTenantTx(ctx, tenantID, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE invitations i SET revoked_at = $3
-			WHERE i.tenant_id = $1 AND i.id = $2 AND `+openInvitation, tenantID, id, at.UTC())
-		if err == nil && tag.RowsAffected() == 0 {
-			err = store.ErrNotFound
-		}
+		var err error
+		out, err = scanInvitation(tx.QueryRow(ctx, `UPDATE invitations i SET revoked_at = $3
+			WHERE i.tenant_id = $1 AND i.id = $2 AND `+openInvitation+` RETURNING `+invitationCols, tenantID, id, at.UTC()))
 		return err
 	})
-	return mapErr("revoke invitation", err)
+	if err != nil {
+		return nil, mapErr("revoke invitation", err)
+	}
+	return out, nil
 }
 
 // ListInvitationsForEmail reads across tenants through the narrow

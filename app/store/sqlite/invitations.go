@@ -81,19 +81,18 @@ func (db *DB) ListInvitations(ctx context.Context, tenantID string) ([]store.Inv
 }
 
 // RevokeInvitation marks one open invitation of the tenant revoked.
-func (db *DB) RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) error {
+func (db *DB) RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) (*store.Invitation, error) {
+	var out *store.Invitation
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE invitations AS i SET revoked_at = ?
-			WHERE i.tenant_id = ? AND i.id = ? AND `+openInvitation, stamp(at), tenantID, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+		var err error
+		out, err = scanInvitation(tx.QueryRowContext(ctx, `UPDATE invitations AS i SET revoked_at = ?
+			WHERE i.tenant_id = ? AND i.id = ? AND `+openInvitation+` RETURNING `+returningCols, stamp(at), tenantID, id))
+		return err
 	})
-	return mapErr("revoke invitation", err)
+	if err != nil {
+		return nil, mapErr("revoke invitation", err)
+	}
+	return out, nil
 }
 
 // ListInvitationsForEmail returns open, unexpired invitations addressed to

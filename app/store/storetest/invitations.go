@@ -81,9 +81,14 @@ func testInvitationStates(t *testing.T, s store.Store) {
 	f := newFixture(t, s)
 	now := time.Now().UTC()
 	revoked := invite(t, s, f.a.ID, "r@example.com", "member", "h-r", now)
-	must(t, s.RevokeInvitation(ctx, f.a.ID, revoked.ID, now))
-	wantErr(t, s.RevokeInvitation(ctx, f.a.ID, revoked.ID, now), store.ErrNotFound)
-	_, err := s.AnswerInvitation(ctx, store.InvitationAnswer{TokenHash: "h-r", UserID: f.outsider, Accept: true, At: now})
+	r, err := s.RevokeInvitation(ctx, f.a.ID, revoked.ID, now)
+	must(t, err)
+	if r.RevokedAt == nil || r.Email != "r@example.com" {
+		t.Fatalf("revoked = %+v", r)
+	}
+	_, err = s.RevokeInvitation(ctx, f.a.ID, revoked.ID, now)
+	wantErr(t, err, store.ErrNotFound)
+	_, err = s.AnswerInvitation(ctx, store.InvitationAnswer{TokenHash: "h-r", UserID: f.outsider, Accept: true, At: now})
 	wantErr(t, err, store.ErrInvitationRevoked)
 
 	invite(t, s, f.a.ID, "d@example.com", "member", "h-d", now)
@@ -126,7 +131,8 @@ func testInvitationIsolation(t *testing.T, s store.Store) {
 				t.Fatalf("tenant %q lists %s's invitation", tenant, i.TenantID)
 			}
 		}
-		wantErr(t, s.RevokeInvitation(ctx, tenant, a.ID, now), store.ErrNotFound)
+		_, err = s.RevokeInvitation(ctx, tenant, a.ID, now)
+		wantErr(t, err, store.ErrNotFound)
 	}
 	if l, _ := s.ListInvitations(ctx, f.a.ID); len(l) != 1 || l[0].RevokedAt != nil {
 		t.Fatalf("A's invitation after B's attempts = %+v", l)
