@@ -11,7 +11,7 @@
 -- Writes still need app.tenant_id of the invitation's own tenant.
 
 CREATE TABLE invitations (
-    id          text PRIMARY KEY,
+    id          text NOT NULL,
     tenant_id   text NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     email       text NOT NULL, -- normalised to lower case
     role        text NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
@@ -22,13 +22,15 @@ CREATE TABLE invitations (
     accepted_at timestamptz,
     accepted_by text,
     declined_at timestamptz,
-    revoked_at  timestamptz
+    revoked_at  timestamptz,
+    PRIMARY KEY (tenant_id, id)
 );
+-- The two indexes not led by tenant_id serve the invitee's narrow paths
+-- (by token hash, by address), which RLS confines as described above.
 CREATE UNIQUE INDEX invitations_token_key ON invitations (token_hash);
 -- One open invitation per tenant and address: inviting again refreshes it.
 CREATE UNIQUE INDEX invitations_open_key ON invitations (tenant_id, email)
     WHERE accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL;
--- Not led by tenant_id: it serves the invitee's own "my invitations" path.
 CREATE INDEX invitations_email_lookup ON invitations (email);
 
 ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;

@@ -3,7 +3,7 @@
 -- address or by the token hash, and account events by user.
 
 CREATE TABLE invitations (
-    id          TEXT PRIMARY KEY,
+    id          TEXT NOT NULL,
     tenant_id   TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     email       TEXT NOT NULL,
     role        TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
@@ -14,7 +14,8 @@ CREATE TABLE invitations (
     accepted_at TEXT,
     accepted_by TEXT,
     declined_at TEXT,
-    revoked_at  TEXT
+    revoked_at  TEXT,
+    PRIMARY KEY (tenant_id, id)
 ) STRICT;
 CREATE UNIQUE INDEX invitations_token_key ON invitations (token_hash);
 CREATE UNIQUE INDEX invitations_open_key ON invitations (tenant_id, email)
