@@ -75,7 +75,7 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
     if (name) await shot(page, name)
     await dialog.getByRole('button', { name: 'Send invitation' }).click()
     const sent = page.getByRole('dialog', { name: `Invitation sent to ${email}` })
-    const link = await sent.getByLabel('Invitation link').inputValue()
+    const link = await sent.getByRole('textbox', { name: 'Invitation link' }).inputValue()
     assert.match(link, /\/invite#token=[\w-]{43}$/)
     if (name) await shot(page, name + '-sent')
     await sent.getByRole('button', { name: 'Done' }).click()

@@ -29,7 +29,7 @@ test('audit log for owners (filters, details, CSV), none for members; usage mete
   await dialog.getByLabel('Email address').fill('bob@example.com')
   await dialog.getByRole('button', { name: 'Send invitation' }).click()
   const sent = page.getByRole('dialog', { name: 'Invitation sent to bob@example.com' })
-  const link = await sent.getByLabel('Invitation link').inputValue()
+  const link = await sent.getByRole('textbox', { name: 'Invitation link' }).inputValue()
   await sent.getByRole('button', { name: 'Done' }).click()
   await bob.page.goto(link)
   await bob.page.getByRole('button', { name: 'Accept invitation' }).click()
