@@ -449,7 +449,8 @@ func TestKilledServerKeepsPartialReplies(t *testing.T) {
 	}
 }
 
-// TestAuditVerifyDetectsOneAlteredByte: sign-ins and changes are recorded;
+// TestAuditVerifyDetectsOneAlteredByte: changes are recorded (sign-ins go
+// to the account's own history instead);
 // `audit verify` passes, then fails naming the entry after one byte of
 // the database is changed.
 func TestAuditVerifyDetectsOneAlteredByte(t *testing.T) {
@@ -460,10 +461,15 @@ func TestAuditVerifyDetectsOneAlteredByte(t *testing.T) {
 	s.api(t, "POST", "/api/nyx/tenants", tok, map[string]any{"slug": "lab", "name": "Lab"})
 	s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ada@example.com", "password": "correct-horse"})
 	s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ada@example.com", "password": "wrong-horse"})
+	s.api(t, "POST", "/api/nyx/tenants/lab/members", tok, map[string]any{"email": "bo@example.com", "role": "member"})
 	_, log := s.api(t, "GET", "/api/nyx/tenants/lab/audit", tok, nil)
 	got := fmt.Sprint(log["items"])
-	if !strings.Contains(got, "action:auth.signin_failed") || !strings.Contains(got, "action:auth.signin ") {
-		t.Fatalf("sign-ins not recorded: %s", got)
+	if !strings.Contains(got, "action:invitation.create") || strings.Contains(got, "action:auth.") {
+		t.Fatalf("audit log = %s; want the invitation and no sign-ins (they are the account's own history)", got)
+	}
+	_, activity := s.api(t, "GET", "/api/nyx/me/activity", tok, nil)
+	if got := fmt.Sprint(activity["items"]); !strings.Contains(got, "action:auth.signin_failed") || !strings.Contains(got, "action:auth.signin ") {
+		t.Fatalf("sign-ins not in the account's history: %s", got)
 	}
 	s.stop(t)
 

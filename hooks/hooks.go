@@ -21,8 +21,7 @@ import (
 const UsersCollection = "users"
 
 // Register binds the mirror hooks to app, and, when log is set, records
-// password sign-ins (successful or not) in the audit log of every tenant
-// of the account concerned.
+// password sign-ins (successful or not) in the account's own history.
 func Register(app core.App, st store.Store, log *audit.Log) {
 	if log != nil {
 		app.OnRecordAuthWithPasswordRequest(UsersCollection).BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
@@ -104,19 +103,16 @@ func userOf(r *core.Record) store.User {
 	return store.User{ID: r.Id, Email: r.Email(), Name: r.GetString("name")}
 }
 
-// recordSignIn writes action to the audit log of each of rec's tenants.
+// recordSignIn writes action (a sign-in, a failed one, or another event
+// about the account) to rec's own account history. It used to go into the
+// audit log of every tenant rec belongs to, which handed a person's
+// sign-in times, IPs and user agents to every tenant admin who had added
+// them; tenants now never see it (entries written before stay: the audit
+// chain is append-only). log is unused and kept for callers.
 func recordSignIn(e *core.RequestEvent, st store.Store, log *audit.Log, rec *core.Record, action string) {
-	ctx := e.Request.Context()
-	ms, err := st.ListMemberships(ctx, rec.Id)
+	err := st.AppendAccountEvent(e.Request.Context(), store.AccountEvent{UserID: rec.Id, Action: action,
+		IP: e.RealIP(), UserAgent: e.Request.UserAgent()})
 	if err != nil {
-		e.App.Logger().Error("nyx: audit sign-in", "error", err.Error())
-		return
-	}
-	for _, m := range ms {
-		err := log.Record(ctx, audit.Entry{TenantID: m.Tenant.ID, ActorID: rec.Id, ActorEmail: rec.Email(), Action: action,
-			TargetType: "user", TargetID: rec.Id, IP: e.RealIP(), UserAgent: e.Request.UserAgent()})
-		if err != nil {
-			e.App.Logger().Error("nyx: audit sign-in", "tenant", m.Tenant.ID, "error", err.Error())
-		}
+		e.App.Logger().Error("nyx: record account event", "user", rec.Id, "action", action, "error", err.Error())
 	}
 }

@@ -18,7 +18,7 @@ func TestAuditAPI(t *testing.T) {
 			for _, it := range its {
 				actions = append(actions, it["action"].(string))
 			}
-			want := "member.role,provider.create,member.add,member.add,member.add,tenant.create"
+			want := "member.role,provider.create,invitation.accept,invitation.create,invitation.accept,invitation.create,invitation.accept,invitation.create,tenant.create"
 			if got := strings.Join(actions, ","); got != want {
 				t.Fatalf("audit actions = %s, want %s", got, want)
 			}
@@ -32,12 +32,12 @@ func TestAuditAPI(t *testing.T) {
 			if strings.Contains(r.raw, "NYXSECRET") {
 				t.Fatal("the audit log holds an API key")
 			}
-			f := e.must(e.call("bob", "GET", "/api/nyx/tenants/acme/audit?action=member.add&limit=2", nil), 200)
+			f := e.must(e.call("bob", "GET", "/api/nyx/tenants/acme/audit?action=invitation.accept&limit=2", nil), 200)
 			if len(items(f)) != 2 || f.json["next_before"].(float64) == 0 {
 				t.Fatalf("filtered page = %s", f.raw)
 			}
 			csv := e.call("alice", "GET", "/api/nyx/tenants/acme/audit?format=csv", nil)
-			if csv.status != 200 || !strings.HasPrefix(csv.raw, "seq,at,actor_id") || strings.Count(csv.raw, "\n") < 7 {
+			if csv.status != 200 || !strings.HasPrefix(csv.raw, "seq,at,actor_id") || strings.Count(csv.raw, "\n") < 10 {
 				t.Fatalf("csv = %d %q", csv.status, csv.raw)
 			}
 			for _, c := range []struct {

@@ -198,8 +198,17 @@ func (e *env) populate() {
 	e.createTenant("alice", "acme", "Acme")
 	e.createTenant("eve", "bravo", "Bravo")
 	for name, role := range map[string]string{"bob": "admin", "carol": "member", "dan": "viewer"} {
-		e.must(e.call("alice", "POST", "/api/nyx/tenants/acme/members", map[string]any{"email": name + "@example.com", "role": role}), 201)
+		e.join(name, "acme", role)
 	}
+}
+
+// join makes user a member of slug with role the only way there is: an
+// owner invites them and they accept with the invitation's token.
+func (e *env) join(user, slug, role string) {
+	e.t.Helper()
+	owner := map[string]string{"acme": "alice", "bravo": "eve"}[slug]
+	inv := e.must(e.call(owner, "POST", "/api/nyx/tenants/"+slug+"/members", map[string]any{"email": user + "@example.com", "role": role}), 202)
+	e.must(e.call(user, "POST", "/api/nyx/invitations/accept", map[string]any{"token": inv.json["token"]}), 200)
 }
 
 func (e *env) createTenant(owner, slug, name string) {
@@ -280,7 +289,8 @@ func (e *env) snapshot() string {
 			continue
 		}
 		ms, _ := e.store.ListMembers(ctx, id)
-		state[slug] = map[string]any{"tenant": t, "members": ms}
+		invs, _ := e.store.ListInvitations(ctx, id)
+		state[slug] = map[string]any{"tenant": t, "members": ms, "invitations": invs}
 	}
 	for _, name := range cast {
 		ms, _ := e.store.ListMemberships(ctx, e.users[name].Id)

@@ -39,7 +39,6 @@ var (
 	errForbidden        = newError(http.StatusForbidden, "forbidden", "Your role in this tenant does not allow this.")
 	errNotFound         = newError(http.StatusNotFound, "not_found", "No such API endpoint.")
 	errMemberNotFound   = newError(http.StatusNotFound, "member_not_found", "That user is not a member of this tenant.")
-	errUserNotFound     = fieldError(http.StatusNotFound, "user_not_found", "email", "No account uses that email address; they must sign up first.")
 	errLastOwner        = newError(http.StatusConflict, "last_owner", "A tenant needs at least one owner: make someone else owner first.")
 	errAlreadyMember    = fieldError(http.StatusConflict, "already_member", "email", "That user is already a member.")
 	errSlugTaken        = fieldError(http.StatusConflict, "slug_taken", "slug", "Another tenant already uses that slug.")

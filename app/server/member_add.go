@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -17,8 +18,24 @@ type addMemberBody struct {
 	Role  string `json:"role"`
 }
 
-// addMember answers POST /api/nyx/tenants/{tenant}/members: adds an
-// existing user by email (owner or admin; only owners add owners).
+// invitedView is the answer to an invitation: the same fields whether or
+// not the address has an account, so it tells the inviter nothing about
+// who is signed up. Token is the invitation's secret, shown this once.
+type invitedView struct {
+	Invited   bool      `json:"invited"`
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Role      string    `json:"role"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Token     string    `json:"token"`
+	AcceptURL string    `json:"accept_url"`
+}
+
+// addMember answers POST /api/nyx/tenants/{tenant}/members (owner or admin;
+// only owners invite owners). It no longer adds anyone: it invites the
+// address, and the person joins when they accept. 202 whether or not the
+// address has an account; 409 already_member only for current members,
+// whom admins can list anyway.
 func (a *api) addMember(e *core.RequestEvent) error {
 	var body addMemberBody
 	if err := a.decode(e, &body); err != nil {
@@ -28,6 +45,7 @@ func (a *api) addMember(e *core.RequestEvent) error {
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
 		return a.fail(e, fieldError(http.StatusBadRequest, "invalid_email", "email", "Enter an email address such as ada@example.com."))
 	}
+	email = strings.ToLower(email)
 	to, err := validRole(body.Role)
 	if err != nil {
 		return a.fail(e, err)
@@ -35,18 +53,40 @@ func (a *api) addMember(e *core.RequestEvent) error {
 	if err := tenant.CanChangeRole(role(e), "", to); err != nil {
 		return a.fail(e, err)
 	}
+	if err := a.refuseMember(e, email); err != nil {
+		return a.fail(e, err)
+	}
+	token, hash, err := newInvitationToken()
+	if err != nil {
+		return a.fail(e, err)
+	}
+	now := time.Now().UTC()
+	inv, err := a.Store.UpsertInvitation(e.Request.Context(), store.Invitation{TenantID: tenantID(e), Email: email, Role: string(to),
+		InvitedBy: e.Auth.Id, CreatedAt: now, ExpiresAt: now.Add(invitationTTL)}, hash)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	a.record(e, tenantID(e), "invitation.create", "invitation", inv.ID, map[string]any{"email": inv.Email, "role": inv.Role})
+	return e.JSON(http.StatusAccepted, invitedView{Invited: true, ID: inv.ID, Email: inv.Email, Role: inv.Role,
+		ExpiresAt: inv.ExpiresAt, Token: token, AcceptURL: "/invite#token=" + token})
+}
+
+// refuseMember fails with already_member when email belongs to a member.
+func (a *api) refuseMember(e *core.RequestEvent, email string) error {
 	ctx := e.Request.Context()
 	u, err := a.Store.FindUserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		return a.fail(e, errUserNotFound)
+		return nil
 	}
 	if err != nil {
-		return a.fail(e, err)
+		return err
 	}
-	m, err := a.Store.AddMember(ctx, tenantID(e), u.ID, string(to))
-	if err != nil {
-		return a.fail(e, err)
+	_, err = a.Store.GetMember(ctx, tenantID(e), u.ID)
+	switch {
+	case err == nil:
+		return errAlreadyMember
+	case errors.Is(err, store.ErrNotFound):
+		return nil
 	}
-	a.record(e, tenantID(e), "member.add", "user", m.UserID, map[string]any{"email": m.Email, "role": m.Role})
-	return e.JSON(http.StatusCreated, viewMember(m))
+	return err
 }

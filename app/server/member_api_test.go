@@ -12,28 +12,30 @@ func TestMemberAPI(t *testing.T) {
 				t.Fatalf("members = %s", r.raw)
 			}
 		}},
-		{name: "admin adds a member", as: "bob", method: "POST", path: "/api/nyx/tenants/acme/members",
-			body: map[string]any{"email": "FRANK@example.com", "role": "member"}, status: 201,
-			want: map[string]any{"email": "frank@example.com", "role": "member"},
+		{name: "admin invites a member: nothing changes until they accept", as: "bob", method: "POST", path: "/api/nyx/tenants/acme/members",
+			body: map[string]any{"email": "FRANK@example.com", "role": "member"}, status: 202,
+			want: map[string]any{"invited": true, "email": "frank@example.com", "role": "member"},
 			check: func(e *env, r response) {
+				if roleOf(e, "frank") != "" {
+					t.Fatal("an invitation made frank a member")
+				}
 				me := e.call("frank", "GET", "/api/nyx/me", nil)
-				ms := me.json["memberships"].([]any)
-				if len(ms) != 1 || ms[0].(map[string]any)["slug"] != "acme" || ms[0].(map[string]any)["role"] != "member" {
-					t.Fatalf("frank sees %s", me.raw)
+				if ms := me.json["memberships"].([]any); len(ms) != 0 {
+					t.Fatalf("frank sees %s before accepting", me.raw)
 				}
 			}},
-		{name: "owner adds an owner", as: "alice", method: "POST", path: "/api/nyx/tenants/acme/members",
-			body: map[string]any{"email": "frank@example.com", "role": "owner"}, status: 201, want: map[string]any{"role": "owner"}},
+		{name: "owner invites an owner", as: "alice", method: "POST", path: "/api/nyx/tenants/acme/members",
+			body: map[string]any{"email": "frank@example.com", "role": "owner"}, status: 202, want: map[string]any{"role": "owner"}},
 		{name: "admin cannot add an owner", as: "bob", method: "POST", path: "/api/nyx/tenants/acme/members",
 			body: map[string]any{"email": "frank@example.com", "role": "owner"}, status: 403, code: "cannot_grant_owner"},
 		{name: "member cannot add", as: "carol", method: "POST", path: "/api/nyx/tenants/acme/members",
 			body: map[string]any{"email": "frank@example.com", "role": "viewer"}, status: 403, code: "forbidden"},
 		{name: "outsider cannot add", as: "eve", method: "POST", path: "/api/nyx/tenants/acme/members",
 			body: map[string]any{"email": "frank@example.com", "role": "viewer"}, status: 404, code: "tenant_not_found"},
-		{name: "unknown email", as: "alice", method: "POST", path: "/api/nyx/tenants/acme/members",
-			body: map[string]any{"email": "ghost@example.com", "role": "member"}, status: 404, code: "user_not_found"},
+		{name: "unknown email is invited like any other", as: "alice", method: "POST", path: "/api/nyx/tenants/acme/members",
+			body: map[string]any{"email": "ghost@example.com", "role": "member"}, status: 202, want: map[string]any{"invited": true, "email": "ghost@example.com"}},
 		{name: "already a member", as: "alice", method: "POST", path: "/api/nyx/tenants/acme/members",
-			body: map[string]any{"email": "carol@example.com", "role": "admin"}, status: 409, code: "already_member"},
+			body: map[string]any{"email": "Carol@Example.com", "role": "admin"}, status: 409, code: "already_member"},
 		{name: "role outside the list", as: "alice", method: "POST", path: "/api/nyx/tenants/acme/members",
 			body: map[string]any{"email": "frank@example.com", "role": "superadmin"}, status: 400, code: "invalid_role"},
 		{name: "role in the wrong case", as: "alice", method: "POST", path: "/api/nyx/tenants/acme/members",

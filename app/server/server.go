@@ -83,6 +83,12 @@ func (a *api) routes(se *core.ServeEvent) {
 	authed := g.Group("")
 	authed.BindFunc(a.requireUser)
 	authed.GET("/me", a.me).BindFunc(a.rateLimit)
+	authed.GET("/me/activity", a.myActivity).BindFunc(a.rateLimit)
+	authed.GET("/invitations", a.myInvitations).BindFunc(a.rateLimit)
+	authed.POST("/invitations/accept", a.acceptInvitationToken).BindFunc(a.rateLimit)
+	authed.POST("/invitations/decline", a.declineInvitationToken).BindFunc(a.rateLimit)
+	authed.POST("/invitations/{id}/accept", a.acceptInvitation).BindFunc(a.rateLimit)
+	authed.POST("/invitations/{id}/decline", a.declineInvitation).BindFunc(a.rateLimit)
 	authed.GET("/tenants", a.listTenants).BindFunc(a.rateLimit)
 	authed.POST("/tenants", a.createTenant).BindFunc(a.rateLimit)
 
@@ -97,6 +103,8 @@ func (a *api) routes(se *core.ServeEvent) {
 	t.POST("/members", a.addMember).BindFunc(requireRole(tenant.RoleAdmin))
 	t.PATCH("/members/{userId}", a.updateMember).BindFunc(requireRole(tenant.RoleAdmin))
 	t.DELETE("/members/{userId}", a.removeMember) // members may remove themselves: checked inside
+	t.GET("/invitations", a.listInvitations).BindFunc(requireRole(tenant.RoleAdmin))
+	t.DELETE("/invitations/{id}", a.revokeInvitation).BindFunc(requireRole(tenant.RoleAdmin))
 
 	t.GET("/providers", a.listProviders).BindFunc(requireRole(tenant.RoleViewer))
 	t.POST("/providers", a.createProvider).BindFunc(requireRole(tenant.RoleAdmin))

@@ -151,6 +151,8 @@ type Store interface {
 	DiscussionStore
 	AuditStore
 	BudgetStore
+	InvitationStore
+	AccountStore
 }
 
 // NewID returns a new time-ordered unique id (a UUIDv7 string), the form

@@ -59,23 +59,47 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   const bob = await newPage()
   await signUp(bob.page, 'Bob Baker', 'bob@example.com')
 
-  // Alice invites an unknown address (server error beside the field), then Bob as admin.
+  // Alice invites by email: the dialog answers the same for an address with
+  // no account as for Bob's (nothing to enumerate), and hands her the link.
   await page.getByRole('link', { name: 'Members', exact: true }).click()
   await page.getByTestId('member-alice@example.com').waitFor()
   await shot(page, '07-members-alone')
-  await page.getByRole('button', { name: 'Invite member' }).click()
   const dialog = page.getByRole('dialog', { name: 'Invite a member' })
-  await dialog.getByLabel('Email address').fill('nobody@example.com')
-  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
-  await dialog.getByText('No account uses that email address yet').waitFor()
-  await dialog.getByLabel('Email address').fill('bob@example.com')
-  await dialog.getByRole('combobox', { name: 'Role' }).click()
-  await page.getByRole('option', { name: /Admin/ }).click()
-  await shot(page, '08-invite')
-  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
-  await dialog.waitFor({ state: 'detached' })
+  const invite = async (email, role, name) => {
+    await page.getByRole('button', { name: 'Invite member' }).click()
+    await dialog.getByLabel('Email address').fill(email)
+    if (role) {
+      await dialog.getByRole('combobox', { name: 'Role' }).click()
+      await page.getByRole('option', { name: role }).click()
+    }
+    if (name) await shot(page, name)
+    await dialog.getByRole('button', { name: 'Send invitation' }).click()
+    const sent = page.getByRole('dialog', { name: `Invitation sent to ${email}` })
+    const link = await sent.getByRole('textbox', { name: 'Invitation link' }).inputValue()
+    assert.match(link, /\/invite#token=[\w-]{43}$/)
+    if (name) await shot(page, name + '-sent')
+    await sent.getByRole('button', { name: 'Done' }).click()
+    await sent.waitFor({ state: 'detached' })
+    return link
+  }
+  await invite('nobody@example.com')
+  const nobody = page.getByTestId('invitation-nobody@example.com')
+  await nobody.waitFor()
+  await nobody.getByRole('button', { name: 'Revoke the invitation to nobody@example.com' }).click()
+  await nobody.waitFor({ state: 'detached' })
+  const bobLink = await invite('bob@example.com', /Admin/, '08-invite')
+  await page.getByTestId('invitation-bob@example.com').waitFor()
   const bobRow = page.getByTestId('member-bob@example.com')
+  assert.equal(await bobRow.count(), 0, 'an invitation must not add anyone before they accept')
+  // Bob accepts through the link in his own browser.
+  await bob.page.goto(bobLink)
+  await bob.page.getByRole('heading', { name: 'Join the workspace?' }).waitFor()
+  await shot(bob.page, '08-invite-accept')
+  await bob.page.getByRole('button', { name: 'Accept invitation' }).click()
+  await bob.page.waitForURL('**/t/acme-research')
+  await page.reload()
   await bobRow.waitFor()
+  assert.equal(await page.getByTestId('invitation-bob@example.com').count(), 0)
   assert.equal(await bobRow.getByRole('combobox').textContent(), 'Admin')
   // Alice is the last owner: her role cannot be changed and she cannot leave.
   const aliceRow = page.getByTestId('member-alice@example.com')
@@ -107,13 +131,11 @@ test('sign up, create a workspace, invite a member, roles, not found, sign out',
   await carol.page.getByRole('heading', { name: 'Workspace not found' }).waitFor()
   await shot(carol.page, '10-not-found')
 
-  // Alice invites Carol as a viewer and makes Bob a member.
-  await page.getByRole('button', { name: 'Invite member' }).click()
-  await dialog.getByLabel('Email address').fill('carol@example.com')
-  await dialog.getByRole('combobox', { name: 'Role' }).click()
-  await page.getByRole('option', { name: /Viewer/ }).click()
-  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
-  await dialog.waitFor({ state: 'detached' })
+  // Alice invites Carol as a viewer (Carol accepts) and makes Bob a member.
+  const carolLink = await invite('carol@example.com', /Viewer/)
+  await carol.page.goto(carolLink)
+  await carol.page.getByRole('button', { name: 'Accept invitation' }).click()
+  await carol.page.waitForURL('**/t/acme-research')
   await bobRow.getByRole('combobox').click()
   await page.getByRole('option', { name: /^Member/ }).click()
   await page.getByText('Bob Baker is now a member.', { exact: true }).waitFor()

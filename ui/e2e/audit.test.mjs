@@ -22,13 +22,19 @@ test('audit log for owners (filters, details, CSV), none for members; usage mete
   const bob = await newPage()
   await signUp(bob.page, 'Bob Baker', 'bob@example.com')
 
-  // Something to audit: Olive adds Bob as a member.
+  // Something to audit: Olive invites Bob, who accepts through the link.
   await page.getByRole('link', { name: 'Members', exact: true }).click()
   await page.getByRole('button', { name: 'Invite member' }).click()
   const dialog = page.getByRole('dialog', { name: 'Invite a member' })
   await dialog.getByLabel('Email address').fill('bob@example.com')
-  await dialog.getByRole('button', { name: 'Add to workspace' }).click()
-  await dialog.waitFor({ state: 'detached' })
+  await dialog.getByRole('button', { name: 'Send invitation' }).click()
+  const sent = page.getByRole('dialog', { name: 'Invitation sent to bob@example.com' })
+  const link = await sent.getByRole('textbox', { name: 'Invitation link' }).inputValue()
+  await sent.getByRole('button', { name: 'Done' }).click()
+  await bob.page.goto(link)
+  await bob.page.getByRole('button', { name: 'Accept invitation' }).click()
+  await bob.page.waitForURL('**/t/ledger-labs')
+  await page.reload()
   await page.getByTestId('member-bob@example.com').waitFor()
 
   // The owner has the nav item and reads the log.
@@ -36,10 +42,11 @@ test('audit log for owners (filters, details, CSV), none for members; usage mete
   await page.waitForURL('**/t/ledger-labs/audit')
   await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()
   await page.getByText('nyxcore audit verify').waitFor()
-  const added = page.getByTestId('audit-member.add')
+  await page.getByTestId('audit-invitation.accept').waitFor()
+  const added = page.getByTestId('audit-invitation.create')
   await added.waitFor()
-  assert.match(await added.textContent(), /Member added/)
-  assert.match(await added.textContent(), /member\.add/)
+  assert.match(await added.textContent(), /Invitation sent/)
+  assert.match(await added.textContent(), /invitation\.create/)
   assert.match(await added.textContent(), /bob@example\.com/)
   assert.match(await added.textContent(), /olive@example\.com/)
   await page.getByTestId('audit-tenant.create').waitFor()
@@ -58,18 +65,18 @@ test('audit log for owners (filters, details, CSV), none for members; usage mete
   await panel.getByRole('button', { name: 'Copy this entry’s hash' }).waitFor()
   await shot(page, '21-audit-entry')
 
-  // Filter by action: only member.add rows.
-  await page.getByLabel('Action').selectOption('member.add')
+  // Filter by action: only invitation.create rows.
+  await page.getByLabel('Action').selectOption('invitation.create')
   await page.getByTestId('audit-tenant.create').waitFor({ state: 'detached' })
-  assert.ok((await page.getByTestId('audit-member.add').count()) >= 1)
-  assert.equal(await page.locator('tbody tr[data-testid]:not([data-testid="audit-member.add"])').count(), 0)
+  assert.ok((await page.getByTestId('audit-invitation.create').count()) >= 1)
+  assert.equal(await page.locator('tbody tr[data-testid]:not([data-testid="audit-invitation.create"])').count(), 0)
 
   // Export CSV with the filter, fetched with the token and downloaded as a file.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
   assert.equal(download.suggestedFilename(), 'audit.csv')
   const csv = readFileSync(await download.path(), 'utf8')
   assert.match(csv, /^seq,at,actor_id,actor_email,action,target_type,target_id,ip,user_agent,details,prev_hash,hash/)
-  assert.match(csv, /member\.add/)
+  assert.match(csv, /invitation\.create/)
   assert.doesNotMatch(csv, /tenant\.create/)
 
   // Clear the filter: the reads themselves are in the log.

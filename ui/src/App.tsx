@@ -12,6 +12,7 @@ import { NotFound } from './routes/NotFound'
 const SignIn = lazy(() => import('./routes/SignIn'))
 const SignUp = lazy(() => import('./routes/SignUp'))
 const Home = lazy(() => import('./routes/Home'))
+const Invite = lazy(() => import('./routes/Invite'))
 const NewTenant = lazy(() => import('./routes/NewTenant'))
 const Account = lazy(() => import('./routes/Account'))
 const Overview = lazy(() => import('./routes/Overview'))
@@ -41,6 +42,7 @@ export function App() {
               <Route index element={<Home />} />
               <Route path="new" element={<NewTenant />} />
               <Route path="account" element={<Account />} />
+              <Route path="invite" element={<Invite />} />
               <Route path="t/:slug" element={<TenantLayout />}>
                 <Route index element={<Overview />} />
                 <Route path="members" element={<Members />} />

@@ -13,7 +13,8 @@ import (
 // fails, naming the problem, when the connected role is a superuser, has
 // BYPASSRLS, owns or can become the owner of a tenant table, or a tenant
 // table lacks FORCE ROW LEVEL SECURITY or a policy; and when migrations are
-// missing. Tenant tables are tenants and every table with a tenant_id column.
+// missing. Tenant tables are tenants, account_events (user-confined) and
+// every table with a tenant_id column.
 func (db *DB) Check(ctx context.Context) error {
 	var super, bypass bool
 	var user string
@@ -89,7 +90,7 @@ func (db *DB) checkTables(ctx context.Context, user string) error {
 		       pg_has_role(current_user, c.relowner, 'MEMBER')
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()
-		  AND (c.relname = 'tenants' OR EXISTS (
+		  AND (c.relname IN ('tenants', 'account_events') OR EXISTS (
 		      SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))
 		ORDER BY c.relname`)
 	if err != nil {

@@ -38,6 +38,8 @@ var runtimeGrants = []grant{
 	{"TABLE usage_daily", "SELECT, INSERT, UPDATE"},
 	{"TABLE tenant_budgets", "SELECT, INSERT, UPDATE, DELETE"},
 	{"FUNCTION nyx_audit_tenant_ids()", "EXECUTE"},
+	{"TABLE invitations", "SELECT, INSERT, UPDATE"},
+	{"TABLE account_events", "SELECT, INSERT, DELETE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -236,8 +237,9 @@ func TestMigrateIsIdempotentAndGrantsExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"audit_log:INSERT", "audit_log:SELECT", "discussion_rounds:DELETE", "discussion_rounds:INSERT", "discussion_rounds:SELECT", "discussion_rounds:UPDATE",
+	want := []string{"account_events:DELETE", "account_events:INSERT", "account_events:SELECT", "audit_log:INSERT", "audit_log:SELECT", "discussion_rounds:DELETE", "discussion_rounds:INSERT", "discussion_rounds:SELECT", "discussion_rounds:UPDATE",
 		"discussions:DELETE", "discussions:INSERT", "discussions:SELECT", "discussions:UPDATE",
+		"invitations:INSERT", "invitations:SELECT", "invitations:UPDATE",
 		"memberships:DELETE", "memberships:INSERT", "memberships:SELECT", "memberships:UPDATE",
 		"messages:DELETE", "messages:INSERT", "messages:SELECT", "messages:UPDATE",
 		"personas:DELETE", "personas:INSERT", "personas:SELECT", "personas:UPDATE",
@@ -305,6 +307,11 @@ func TestEveryTenantTableIsConfined(t *testing.T) {
 		}
 		limit := int64(5)
 		if err := tdb.db.SetBudget(ctx, store.Budget{TenantID: tenant, UserDaily: &limit}); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		if _, err := tdb.db.UpsertInvitation(ctx, store.Invitation{TenantID: tenant, Email: store.NewID() + "@example.com", Role: "member",
+			CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, store.NewID()); err != nil {
 			t.Fatal(err)
 		}
 	}

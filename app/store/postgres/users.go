@@ -34,6 +34,9 @@ func (db *DB) DeleteUser(ctx context.Context, userID string) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE user_id = $1`, userID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM account_events WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `DELETE FROM users WHERE id = $1`, userID)
 		return err
 	})

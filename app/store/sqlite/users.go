@@ -32,6 +32,9 @@ func (db *DB) DeleteUser(ctx context.Context, userID string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ?`, userID); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM account_events WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, userID)
 		return err
 	})

@@ -42,6 +42,10 @@ func Run(t *testing.T, open Opener) {
 		{"AuditTenantIDs", testAuditTenantIDs},
 		{"ResealAuditScope", testResealAuditScope},
 		{"BudgetIsolation", testBudgetIsolation},
+		{"Invitations", testInvitations},
+		{"InvitationStates", testInvitationStates},
+		{"InvitationIsolation", testInvitationIsolation},
+		{"AccountEvents", testAccountEvents},
 	}
 	for _, sc := range suites {
 		t.Run(sc.name, func(t *testing.T) {

@@ -59,6 +59,50 @@ export type Me = {
   memberships: { tenant_id: string; slug: string; name: string; role: Role }[]
 }
 
+/** Invited is the answer to an invitation: the same whether or not the address has an account. */
+export type Invited = {
+  invited: true
+  id: string
+  email: string
+  role: Role
+  expires_at: string
+  token: string
+  /** accept_url is a path on this server; its #token fragment never reaches server logs. */
+  accept_url: string
+}
+
+/** Invitation is an open invitation as the workspace's admins see it. */
+export type Invitation = {
+  id: string
+  email: string
+  role: Role
+  invited_by: string
+  created_at: string
+  expires_at: string
+  expired: boolean
+}
+
+/** MyInvitation is an invitation as its invitee sees it. */
+export type MyInvitation = {
+  id: string
+  tenant: { id: string; slug: string; name: string }
+  role: Role
+  created_at: string
+  expires_at: string
+  accepted_at?: string
+  declined_at?: string
+}
+
+/** AccountEvent is one entry of the signed-in user's own account history. */
+export type AccountEvent = {
+  id: string
+  at: string
+  action: string
+  ip: string
+  user_agent: string
+  details: Record<string, unknown>
+}
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 type ErrorBody = { code?: unknown; message?: unknown; data?: { field?: unknown } }
@@ -112,7 +156,15 @@ export const api = {
   members: (ref: string, signal?: AbortSignal) =>
     request<{ items: Member[] }>('GET', `/tenants/${seg(ref)}/members`, undefined, signal),
   addMember: (ref: string, body: { email: string; role: Role }) =>
-    request<Member>('POST', `/tenants/${seg(ref)}/members`, body),
+    request<Invited>('POST', `/tenants/${seg(ref)}/members`, body),
+  invitations: (ref: string, signal?: AbortSignal) =>
+    request<{ items: Invitation[] }>('GET', `/tenants/${seg(ref)}/invitations`, undefined, signal),
+  revokeInvitation: (ref: string, id: string) => request<void>('DELETE', `/tenants/${seg(ref)}/invitations/${seg(id)}`),
+  myInvitations: (signal?: AbortSignal) =>
+    request<{ items: MyInvitation[]; email_verified: boolean }>('GET', '/invitations', undefined, signal),
+  answerInvitation: (id: string, answer: 'accept' | 'decline') => request<MyInvitation>('POST', `/invitations/${seg(id)}/${answer}`),
+  answerInvitationToken: (token: string, answer: 'accept' | 'decline') => request<MyInvitation>('POST', `/invitations/${answer}`, { token }),
+  activity: (signal?: AbortSignal) => request<{ items: AccountEvent[] }>('GET', '/me/activity', undefined, signal),
   updateMember: (ref: string, userId: string, body: { role: Role }) =>
     request<Member>('PATCH', `/tenants/${seg(ref)}/members/${seg(userId)}`, body),
   removeMember: (ref: string, userId: string) => request<void>('DELETE', `/tenants/${seg(ref)}/members/${seg(userId)}`),

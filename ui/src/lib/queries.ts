@@ -1,5 +1,5 @@
 import { QueryClient, onlineManager, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, ApiError, type Member, type Tenant } from './api'
+import { api, ApiError, type Member, type MyInvitation, type Tenant } from './api'
 import type { Role } from './roles'
 
 // TanStack Query assumes online until an event says otherwise; a page
@@ -23,6 +23,9 @@ export const keys = {
   tenant: (slug: string) => ['tenant', slug] as const,
   members: (slug: string) => ['tenant', slug, 'members'] as const,
   domain: (slug: string) => ['tenant', slug, 'domain'] as const,
+  invitations: (slug: string) => ['tenant', slug, 'invitations'] as const,
+  myInvitations: ['me', 'invitations'] as const,
+  activity: ['me', 'activity'] as const,
 }
 
 export const useTenants = () =>
@@ -98,13 +101,44 @@ export function useDeleteTenant(slug: string) {
   })
 }
 
+/** useAddMember invites an address; nobody joins until they accept. */
 export function useAddMember(slug: string) {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (body: { email: string; role: Role }) => api.addMember(slug, body),
-    onSuccess: (m: Member) => {
-      qc.setQueryData<Member[]>(keys.members(slug), (old) => (old ? [...old.filter((x) => x.user_id !== m.user_id), m] : old))
-      void qc.invalidateQueries({ queryKey: keys.members(slug) })
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.invitations(slug) }),
+  })
+}
+
+export const useInvitations = (slug: string, enabled = true) =>
+  useQuery({
+    queryKey: keys.invitations(slug),
+    queryFn: ({ signal }) => api.invitations(slug, signal).then((r) => r.items),
+    enabled,
+  })
+
+export function useRevokeInvitation(slug: string) {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => api.revokeInvitation(slug, id),
+    onSettled: () => void qc.invalidateQueries({ queryKey: keys.invitations(slug) }),
+  })
+}
+
+export const useMyInvitations = () => useQuery({ queryKey: keys.myInvitations, queryFn: ({ signal }) => api.myInvitations(signal) })
+
+export const useActivity = () => useQuery({ queryKey: keys.activity, queryFn: ({ signal }) => api.activity(signal).then((r) => r.items) })
+
+/** useAnswerInvitation accepts or declines, by id (verified address) or by the link's token. */
+export function useAnswerInvitation() {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (v: { id?: string; token?: string; answer: 'accept' | 'decline' }) =>
+      v.token ? api.answerInvitationToken(v.token, v.answer) : api.answerInvitation(v.id ?? '', v.answer),
+    onSuccess: (inv: MyInvitation) => {
+      void qc.invalidateQueries({ queryKey: keys.myInvitations })
+      void qc.invalidateQueries({ queryKey: keys.tenants })
+      void qc.invalidateQueries({ queryKey: keys.tenant(inv.tenant.slug) })
     },
   })
 }

@@ -12,6 +12,8 @@ import { Section } from '../components/ui/Card'
 import { Field, FormError } from '../components/ui/Field'
 import { toast } from '../components/ui/Toast'
 import { cx } from '../components/ui/cx'
+import { AccountActivity } from './AccountActivity'
+import { MyInvitations } from './MyInvitations'
 
 /** Account: profile, password, appearance, the admin console for superusers, sign out. */
 export default function Account() {
@@ -22,6 +24,8 @@ export default function Account() {
       <div className="space-y-6">
         <ProfileForm key={user.id + user.name} user={user} />
         <PasswordForm user={user} />
+        <MyInvitations />
+        <AccountActivity />
         <Appearance />
         {isSuperuser() && (
           <Section title="Server administration" description="You are signed in to the admin console in this browser.">

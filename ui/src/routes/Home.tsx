@@ -9,6 +9,7 @@ import { LinkButton } from '../components/ui/Button'
 import { EmptyState } from '../components/ui/EmptyState'
 import { QueryProblem } from '../components/ui/QueryError'
 import { Skeleton } from '../components/ui/Skeleton'
+import { MyInvitations } from './MyInvitations'
 
 /** Home goes back to the last workspace; with ?all (or none remembered) it lists them. */
 export default function Home() {
@@ -41,6 +42,9 @@ function Workspaces() {
         </ul>
       )}
       <QueryProblem error={tenants.error} paused={tenants.isPaused && !tenants.data} onRetry={() => void tenants.refetch()} />
+      <div className="mb-6 empty:hidden">
+        <MyInvitations quiet />
+      </div>
       {tenants.data?.length === 0 && (
         <EmptyState
           icon={Sparkles}

@@ -18,6 +18,7 @@ import { RoleSelect } from '../components/ui/RoleSelect'
 import { Skeleton } from '../components/ui/Skeleton'
 import { toast } from '../components/ui/Toast'
 import { InviteDialog } from './InviteDialog'
+import { PendingInvitations } from './PendingInvitations'
 import { useSlug } from './TenantLayout'
 
 /** Members lists the workspace's people; owners and admins invite, re-role and remove. */
@@ -72,10 +73,11 @@ export default function Members() {
       {members.data?.length === 1 && canManageMembers(actor) && (
         <div className="mt-6">
           <EmptyState icon={Users} title="It’s just you so far" action={<Button onClick={() => setInviting(true)}>Invite someone</Button>}>
-            Invite people who already have an account on this server by their email address.
+            Invite people by their email address; they join once they accept.
           </EmptyState>
         </div>
       )}
+      {canManageMembers(actor) && <PendingInvitations slug={slug} />}
       {actor && <InviteDialog slug={slug} actor={actor} open={inviting} onOpenChange={setInviting} />}
     </Page>
   )

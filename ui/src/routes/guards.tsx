@@ -4,9 +4,10 @@ import { signedOutDeliberately, useUser } from '../lib/auth'
 /** RequireUser sends signed-out visitors to sign in, remembering where they were going. */
 export function RequireUser() {
   const user = useUser()
-  const { pathname, search } = useLocation()
+  const { pathname, search, hash } = useLocation()
   if (!user) {
-    const next = pathname === '/' || signedOutDeliberately() ? '' : '?next=' + encodeURIComponent(pathname + search)
+    // The hash is kept too: an invitation link carries its token there.
+    const next = pathname === '/' || signedOutDeliberately() ? '' : '?next=' + encodeURIComponent(pathname + search + hash)
     return <Navigate to={'/signin' + next} replace />
   }
   return <Outlet />

@@ -12,6 +12,10 @@ export const auditActions = [
   'member.role',
   'member.remove',
   'member.leave',
+  'invitation.create',
+  'invitation.revoke',
+  'invitation.accept',
+  'invitation.decline',
   'provider.create',
   'provider.update',
   'provider.delete',
@@ -39,6 +43,10 @@ const labels: Record<AuditAction, string> = {
   'member.role': 'Role changed',
   'member.remove': 'Member removed',
   'member.leave': 'Member left',
+  'invitation.create': 'Invitation sent',
+  'invitation.revoke': 'Invitation revoked',
+  'invitation.accept': 'Invitation accepted',
+  'invitation.decline': 'Invitation declined',
   'provider.create': 'Provider added',
   'provider.update': 'Provider updated',
   'provider.delete': 'Provider deleted',
@@ -53,13 +61,14 @@ const labels: Record<AuditAction, string> = {
   'audit.read': 'Audit log read',
 }
 
-export const auditFamilies = ['auth', 'tenant', 'member', 'provider', 'persona', 'discussion', 'model', 'keys', 'audit'] as const
+export const auditFamilies = ['auth', 'tenant', 'member', 'invitation', 'provider', 'persona', 'discussion', 'model', 'keys', 'audit'] as const
 export type AuditFamily = (typeof auditFamilies)[number] | 'other'
 
 export const familyLabels: Record<AuditFamily, string> = {
   auth: 'Sign-in',
   tenant: 'Workspace',
   member: 'Members',
+  invitation: 'Invitations',
   provider: 'Providers',
   persona: 'Personas',
   discussion: 'Discussions',
@@ -74,6 +83,7 @@ const familyClasses: Record<AuditFamily, string> = {
   auth: 'bg-sky-500/10 text-sky-700 ring-sky-600/20 dark:text-sky-300 dark:ring-sky-400/25',
   tenant: 'bg-violet-500/10 text-violet-700 ring-violet-600/20 dark:text-violet-300 dark:ring-violet-400/25',
   member: 'bg-emerald-500/10 text-emerald-700 ring-emerald-600/20 dark:text-emerald-300 dark:ring-emerald-400/25',
+  invitation: 'bg-lime-500/10 text-lime-800 ring-lime-600/25 dark:text-lime-300 dark:ring-lime-400/25',
   provider: 'bg-amber-500/10 text-amber-800 ring-amber-600/25 dark:text-amber-300 dark:ring-amber-400/25',
   persona: 'bg-pink-500/10 text-pink-700 ring-pink-600/20 dark:text-pink-300 dark:ring-pink-400/25',
   discussion: 'bg-indigo-500/10 text-indigo-700 ring-indigo-600/20 dark:text-indigo-300 dark:ring-indigo-400/25',
