@@ -64,6 +64,8 @@ type Config struct {
 	Outbound   Outbound  `mapstructure:"outbound"`
 	RateLimit  RateLimit `mapstructure:"ratelimit"`
 	Budget     Budget    `mapstructure:"budget"`
+	CORS       CORS      `mapstructure:"cors"`
+	Tenant     Tenant    `mapstructure:"tenant"`
 }
 
 // ACME configures certificate issuance in tls=acme mode.
@@ -264,6 +266,8 @@ func (c *Config) Validate() error {
 	if c.API.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("api.max_body_bytes (NYX_API_MAX_BODY_BYTES) must be at least 1024"))
 	}
+	errs = append(errs, c.validateCORS()...)
+	errs = append(errs, c.validateTenant()...)
 	if len(errs) > 0 {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}

@@ -65,6 +65,8 @@ var Settings = []Setting{
 	{Key: "ratelimit.policy", Help: "when Redis is unreachable: open (allow and log an alarm) or closed (refuse)", def: constant("open")},
 	{Key: "outbound.allow", Help: "addresses tenant-configured URLs may reach beyond the public internet: loopback, private and/or CIDR prefixes", def: constant("loopback")},
 	{Key: "api.max_body_bytes", Help: "largest accepted JSON request body", def: constant("1048576")},
+	{Key: "cors.origins", Help: "comma-separated exact origins (https://app.example.com) allowed to call the API from other sites (empty: no CORS, the web app is same-origin)"},
+	{Key: "tenant.slug_hold", Help: "how long a slug freed by a rename stays reserved for its tenant, old links still reaching it (0: not held)", def: constant("720h")},
 }
 
 func ollamaDefault() string {
