@@ -37,6 +37,8 @@ var runtimeGrants = []grant{
 	{"TABLE audit_log", "SELECT, INSERT"},
 	{"TABLE usage_daily", "SELECT, INSERT, UPDATE"},
 	{"TABLE tenant_budgets", "SELECT, INSERT, UPDATE, DELETE"},
+	{"TABLE slug_holds", "SELECT, INSERT, UPDATE, DELETE"},
+	{"FUNCTION nyx_slug_holder(text)", "EXECUTE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

@@ -24,6 +24,7 @@ func Run(t *testing.T, open Opener) {
 		{"TenantUniqueness", testTenantUniqueness},
 		{"ResolveTenant", testResolveTenant},
 		{"MarkDomainVerified", testMarkDomainVerified},
+		{"SlugHolds", testSlugHolds},
 		{"Users", testUsers},
 		{"Members", testMembers},
 		{"LastOwner", testLastOwner},
