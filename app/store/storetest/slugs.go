@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,4 +71,38 @@ func testSlugHolds(t *testing.T, s store.Store) {
 	wantErr(t, err, store.ErrNotFound)
 	_, err = s.CreateTenant(ctx, "acme-new", "Later", f.outsider)
 	must(t, err)
+}
+
+// testSlugHoldRace races a rename away from a slug against another
+// tenant's create of that slug, many times: whichever wins, the slug
+// never ends up with the other tenant while the renamed one holds it.
+func testSlugHoldRace(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := newFixture(t, s)
+	for i := range 15 {
+		old, next := fmt.Sprintf("race-%d", i), fmt.Sprintf("race-%d-new", i)
+		_, err := s.UpdateTenant(ctx, f.a.ID, store.UpdateTenant{Slug: &old})
+		must(t, err)
+		var wg sync.WaitGroup
+		var renameErr, createErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, renameErr = s.UpdateTenant(ctx, f.a.ID, store.UpdateTenant{Slug: &next, SlugHold: time.Hour})
+		}()
+		go func() { defer wg.Done(); _, createErr = s.CreateTenant(ctx, old, "Squatter", f.outsider) }()
+		wg.Wait()
+		if renameErr != nil {
+			t.Fatalf("round %d: rename: %v", i, renameErr)
+		}
+		if createErr == nil {
+			t.Fatalf("round %d: another tenant took %q while it was being given up with a hold", i, old)
+		}
+		if !errors.Is(createErr, store.ErrSlugHeld) && !errors.Is(createErr, store.ErrSlugTaken) {
+			t.Fatalf("round %d: create: %v", i, createErr)
+		}
+		if id, err := s.ResolveTenant(ctx, store.FindTenant{Slug: old}); err != nil || id != f.a.ID {
+			t.Fatalf("round %d: %q resolves to %q, %v", i, old, id, err)
+		}
+	}
 }

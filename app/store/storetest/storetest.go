@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResolveTenant", testResolveTenant},
 		{"MarkDomainVerified", testMarkDomainVerified},
 		{"SlugHolds", testSlugHolds},
+		{"SlugHoldRace", testSlugHoldRace},
 		{"Users", testUsers},
 		{"Members", testMembers},
 		{"LastOwner", testLastOwner},
