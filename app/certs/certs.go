@@ -93,7 +93,8 @@ func New(o Options) (*Manager, error) {
 }
 
 // TLSConfig is the HTTPS server's configuration: HTTP/2 and HTTP/1.1 (and
-// acme-tls/1 for TLS-ALPN-01 challenges), TLS 1.2 at least.
+// acme-tls/1 for TLS-ALPN-01 challenges), TLS 1.2 at least with only the
+// AEAD suites of CipherSuites.
 func (m *Manager) TLSConfig() *tls.Config {
 	var tc *tls.Config
 	if m.acme != nil {
@@ -102,6 +103,7 @@ func (m *Manager) TLSConfig() *tls.Config {
 		tc = &tls.Config{GetCertificate: m.local.GetCertificate}
 	}
 	tc.MinVersion = tls.VersionTLS12
+	tc.CipherSuites = CipherSuites()
 	tc.NextProtos = append([]string{"h2", "http/1.1"}, tc.NextProtos...)
 	return tc
 }

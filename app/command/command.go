@@ -28,6 +28,7 @@ var errReported = errors.New("reported")
 // Run builds the command line for cfg and runs it with os.Args; it
 // returns the process exit code.
 func Run(cfg *config.Config, flags *pflag.FlagSet) int {
+	privateFiles() // before PocketBase creates the data dir
 	pb := pocketbase.NewWithConfig(pocketbase.Config{
 		DefaultDataDir:  cfg.Dir,
 		DefaultDev:      false,

@@ -31,6 +31,9 @@ func newServe(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Command {
 		Short: "Start the server (embedded mode without configuration; production with NYX_DATABASE_URL)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if err := privateDataDir(pb.DataDir(), slog.Default()); err != nil {
+				return err
+			}
 			deps, closeAll, err := openPlanes(c.Context(), cfg, pb.DataDir())
 			if err != nil {
 				return schemaHint(err)

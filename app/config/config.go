@@ -66,6 +66,8 @@ type Config struct {
 	RateLimit  RateLimit `mapstructure:"ratelimit"`
 	Budget     Budget    `mapstructure:"budget"`
 	Audit      Audit     `mapstructure:"audit"`
+	CORS       CORS      `mapstructure:"cors"`
+	Tenant     Tenant    `mapstructure:"tenant"`
 }
 
 // Audit configures where signed audit checkpoints go (see app/audit).
@@ -276,6 +278,8 @@ func (c *Config) Validate() error {
 	if c.Audit.CheckpointInterval < time.Second {
 		errs = append(errs, fmt.Errorf("audit.checkpoint_interval (NYX_AUDIT_CHECKPOINT_INTERVAL) must be at least 1s"))
 	}
+	errs = append(errs, c.validateCORS()...)
+	errs = append(errs, c.validateTenant()...)
 	if len(errs) > 0 {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}

@@ -68,6 +68,8 @@ var Settings = []Setting{
 	{Key: "audit.checkpoint_interval", Help: "how often signed audit checkpoints of the chains that moved are written (Go duration; also at start and on shutdown)", def: constant("5m")},
 	{Key: "audit.checkpoint_file", Help: "file that signed audit checkpoints are appended to (JSON lines, 0600; empty: server log only); keep it off the database host"},
 	{Key: "audit.checkpoint_webhook", Help: "operator URL each pass's signed audit checkpoints are POSTed to as JSON (empty: none)"},
+	{Key: "cors.origins", Help: "comma-separated exact origins (https://app.example.com) allowed to call the API from other sites (empty: no CORS, the web app is same-origin)"},
+	{Key: "tenant.slug_hold", Help: "how long a slug freed by a rename stays reserved for its tenant, old links still reaching it (0: not held)", def: constant("720h")},
 }
 
 func ollamaDefault() string {

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
 // decode reads exactly one JSON object into dst: the body must be JSON,
-// within the size limit, with no unknown fields and nothing after it. The
+// within the size limit, with no unknown fields, no duplicate keys, keys
+// spelled with the fields' exact case, not null, and nothing after it. The
 // Content-Type is not checked, so `curl -d '{...}'` works as people expect.
 func (a *api) decode(e *core.RequestEvent, dst any) error {
 	return decodeLimited(e, dst, a.Config.API.MaxBodyBytes)
@@ -27,6 +29,12 @@ func decodeLimited(e *core.RequestEvent, dst any, limit int64) error {
 	if int64(len(body)) > limit {
 		return newError(http.StatusRequestEntityTooLarge, "body_too_large", "The request body is larger than the server accepts.")
 	}
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return errNotObject
+	}
+	if err := checkKeys(body, reflect.TypeOf(dst)); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -38,13 +46,15 @@ func decodeLimited(e *core.RequestEvent, dst any, limit int64) error {
 	return nil
 }
 
+var errNotObject = newError(http.StatusBadRequest, "bad_json", "The body must be a JSON object.")
+
 func jsonError(err error) *apiError {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
 		return newError(http.StatusBadRequest, "bad_json", "The request body is empty; send a JSON object.")
 	case errors.As(err, &typeErr) && typeErr.Field == "":
-		return newError(http.StatusBadRequest, "bad_json", "The body must be a JSON object.")
+		return errNotObject
 	case errors.As(err, &typeErr):
 		return fieldError(http.StatusBadRequest, "invalid_field", typeErr.Field, "Field "+typeErr.Field+" has the wrong type: want "+typeErr.Type.String()+".")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

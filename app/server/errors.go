@@ -42,6 +42,7 @@ var (
 	errLastOwner        = newError(http.StatusConflict, "last_owner", "A tenant needs at least one owner: make someone else owner first.")
 	errAlreadyMember    = fieldError(http.StatusConflict, "already_member", "email", "That user is already a member.")
 	errSlugTaken        = fieldError(http.StatusConflict, "slug_taken", "slug", "Another tenant already uses that slug.")
+	errSlugHeld         = fieldError(http.StatusConflict, "slug_held", "slug", "That slug was given up by another tenant recently and is held for it; choose another.")
 	errDomainTaken      = fieldError(http.StatusConflict, "domain_taken", "custom_domain", "Another tenant already uses that domain.")
 	errGrantOwner       = fieldError(http.StatusForbidden, "cannot_grant_owner", "role", "Only owners can make someone an owner.")
 	errUnavailable      = newError(http.StatusServiceUnavailable, "unavailable", "The data store is unavailable; try again shortly.")
@@ -68,6 +69,8 @@ func (a *api) mapError(e *core.RequestEvent, err error) *apiError {
 	switch {
 	case errors.Is(err, store.ErrSlugTaken):
 		return errSlugTaken
+	case errors.Is(err, store.ErrSlugHeld):
+		return errSlugHeld
 	case errors.Is(err, store.ErrDomainTaken):
 		return errDomainTaken
 	case errors.Is(err, store.ErrAlreadyMember):

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -90,6 +91,9 @@ func validOptions(raw json.RawMessage) (json.RawMessage, llm.Options, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	bad := func(msg string) error { return fieldError(http.StatusBadRequest, "invalid_field", "options", msg) }
+	if err := checkKeys(raw, reflect.TypeOf(&o)); err != nil { // the body's walk saw options as opaque
+		return nil, o, bad("Options: " + err.Message)
+	}
 	if err := dec.Decode(&o); err != nil {
 		return nil, o, bad("Options are an object of top_p, top_k, seed, max_tokens, stop and num_ctx: " + err.Error())
 	}

@@ -73,6 +73,7 @@ func TenantLookup(st store.Store) tenant.Lookup { return storeLookup{st} }
 
 func (a *api) routes(se *core.ServeEvent) {
 	r := se.Router
+	a.cors(r)
 	r.BindFunc(securityHeaders())
 	g := r.Group("/api/nyx")
 	g.BindFunc(a.noStore)

@@ -47,6 +47,7 @@ func (a *api) tenantUpdate(body updateTenantBody) (store.UpdateTenant, error) {
 			return u, err
 		}
 		u.Slug = body.Slug.Value
+		u.SlugHold = a.Config.Tenant.SlugHold // old links keep reaching this tenant
 	}
 	if body.CustomDomain.Set {
 		domain := ""

@@ -19,6 +19,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrSlugTaken means another tenant already uses the slug.
 	ErrSlugTaken = errors.New("slug taken")
+	// ErrSlugHeld means another tenant gave the slug up recently and holds
+	// it for a while (UpdateTenant.SlugHold), so old links keep working.
+	ErrSlugHeld = errors.New("slug held")
 	// ErrDomainTaken means another tenant already uses the custom domain.
 	ErrDomainTaken = errors.New("custom domain taken")
 	// ErrAlreadyMember means the user already belongs to the tenant.
@@ -82,6 +85,10 @@ type UpdateTenant struct {
 	Name         *string
 	Slug         *string
 	CustomDomain *string
+	// SlugHold, when Slug changes it, keeps the old slug reserved for the
+	// tenant that long: it still resolves to the tenant, no other tenant
+	// can take it (ErrSlugHeld), the tenant can take it back. 0: no hold.
+	SlugHold time.Duration
 }
 
 // Store is the data plane.
@@ -100,9 +107,11 @@ type Store interface {
 	Close() error
 
 	// CreateTenant creates a tenant and makes ownerID its owner, atomically.
+	// A slug another tenant holds fails with ErrSlugHeld.
 	CreateTenant(ctx context.Context, slug, name, ownerID string) (*Tenant, error)
 	// ResolveTenant returns the id of the tenant matching find. It is the one
-	// cross-tenant read the registry needs, and returns ids only.
+	// cross-tenant read the registry needs, and returns ids only. A slug
+	// no tenant uses resolves to the tenant holding it, if any.
 	ResolveTenant(ctx context.Context, find FindTenant) (string, error)
 	// GetTenant returns the tenant with id tenantID.
 	GetTenant(ctx context.Context, tenantID string) (*Tenant, error)

@@ -40,6 +40,8 @@ var runtimeGrants = []grant{
 	{"FUNCTION nyx_audit_tenant_ids()", "EXECUTE"},
 	{"TABLE invitations", "SELECT, INSERT, UPDATE"},
 	{"TABLE account_events", "SELECT, INSERT, DELETE"},
+	{"TABLE slug_holds", "SELECT, INSERT, UPDATE, DELETE"},
+	{"FUNCTION nyx_slug_holder(text)", "EXECUTE"},
 }
 
 // AppRole describes the runtime role `db migrate` provisions.

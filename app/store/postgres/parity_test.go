@@ -61,11 +61,13 @@ func TestDialectsHaveTheSameSchema(t *testing.T) {
 }
 
 // notTenantLed are the documented indexes of the narrow cross-tenant paths:
-// the user's own memberships, and invitations by token hash and by address.
-var notTenantLed = map[string]bool{"memberships_user_lookup": true, "invitations_token_key": true, "invitations_email_lookup": true}
+// the user's own memberships, invitations by token hash and by address,
+// and the registry's lookup of held slugs (0008_slug_holds.sql).
+var notTenantLed = map[string]bool{"memberships_user_lookup": true, "invitations_token_key": true, "invitations_email_lookup": true,
+	"slug_holds_slug_idx": true}
 
 // TestTenantIDLeadsEveryIndex: on tables with tenant rows, every index
-// starts with tenant_id, except the documented lookups.
+// starts with tenant_id, except the documented lookups (notTenantLed).
 func TestTenantIDLeadsEveryIndex(t *testing.T) {
 	ctx := context.Background()
 	tdb := newTestDB(t)

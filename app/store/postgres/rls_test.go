@@ -245,6 +245,7 @@ func TestMigrateIsIdempotentAndGrantsExactly(t *testing.T) {
 		"personas:DELETE", "personas:INSERT", "personas:SELECT", "personas:UPDATE",
 		"providers:DELETE", "providers:INSERT", "providers:SELECT", "providers:UPDATE",
 		"schema_migrations:SELECT", "secret_keys:INSERT", "secret_keys:SELECT",
+		"slug_holds:DELETE", "slug_holds:INSERT", "slug_holds:SELECT", "slug_holds:UPDATE",
 		"tenant_budgets:DELETE", "tenant_budgets:INSERT", "tenant_budgets:SELECT", "tenant_budgets:UPDATE",
 		"tenants:DELETE", "tenants:INSERT", "tenants:SELECT", "tenants:UPDATE",
 		"usage_daily:INSERT", "usage_daily:SELECT", "usage_daily:UPDATE",
@@ -312,6 +313,10 @@ func TestEveryTenantTableIsConfined(t *testing.T) {
 		now := time.Now()
 		if _, err := tdb.db.UpsertInvitation(ctx, store.Invitation{TenantID: tenant, Email: store.NewID() + "@example.com", Role: "member",
 			CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, store.NewID()); err != nil {
+			t.Fatal(err)
+		}
+		slug := "s" + store.NewID() // the rename holds the previous slug
+		if _, err := tdb.db.UpdateTenant(ctx, tenant, store.UpdateTenant{Slug: &slug, SlugHold: time.Hour}); err != nil {
 			t.Fatal(err)
 		}
 	}

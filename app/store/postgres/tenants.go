@@ -24,6 +24,12 @@ func (db *DB) CreateTenant(ctx context.Context, slug, name, ownerID string) (*st
 	id := store.NewID()
 	var t *store.Tenant
 	err := db.withTenantTx(ctx, id, func(tx pgx.Tx) error {
+		if err := lockSlugs(ctx, tx, slug); err != nil {
+			return err
+		}
+		if err := checkSlugFree(ctx, tx, id, slug); err != nil {
+			return err
+		}
 		var err error
 		t, err = scanTenant(tx.QueryRow(ctx,
 			`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3) RETURNING `+tenantColumns, id, slug, name))
@@ -73,6 +79,13 @@ func (db *DB) GetTenant(ctx context.Context, tenantID string) (*store.Tenant, er
 func (db *DB) UpdateTenant(ctx context.Context, tenantID string, u store.UpdateTenant) (*store.Tenant, error) {
 	var t *store.Tenant
 	err := db.withTenantTx(ctx, tenantID, func(tx pgx.Tx) error {
+		holdOld := func() error { return nil }
+		if u.Slug != nil {
+			var err error
+			if holdOld, err = renameSlug(ctx, tx, tenantID, *u.Slug, u.SlugHold); err != nil {
+				return err
+			}
+		}
 		var err error
 		t, err = scanTenant(tx.QueryRow(ctx, `
 			UPDATE tenants SET
@@ -85,7 +98,10 @@ func (db *DB) UpdateTenant(ctx context.Context, tenantID string, u store.UpdateT
 			WHERE id = $1
 			RETURNING `+tenantColumns,
 			tenantID, u.Name, u.Slug, u.CustomDomain != nil, deref(u.CustomDomain)))
-		return err
+		if err != nil {
+			return err
+		}
+		return holdOld()
 	})
 	if err != nil {
 		return nil, mapErr("update tenant", err)

@@ -32,6 +32,9 @@ func (db *DB) CreateTenant(ctx context.Context, slug, name, ownerID string) (*st
 		if err := userExists(ctx, tx, ownerID); err != nil {
 			return err
 		}
+		if err := checkSlugFree(ctx, tx, id, slug); err != nil {
+			return err
+		}
 		ts := now()
 		var err error
 		t, err = scanTenant(tx.QueryRowContext(ctx, `INSERT INTO tenants (id, slug, name, created_at) VALUES (?, ?, ?, ?)
@@ -48,14 +51,21 @@ func (db *DB) CreateTenant(ctx context.Context, slug, name, ownerID string) (*st
 	return t, nil
 }
 
-// ResolveTenant maps an exact id, slug or verified domain to a tenant id.
+// ResolveTenant maps an exact id, slug or verified domain to a tenant id;
+// a slug no tenant uses maps to the tenant holding it.
 func (db *DB) ResolveTenant(ctx context.Context, find store.FindTenant) (string, error) {
-	var id string
-	err := db.reader.QueryRowContext(ctx, `SELECT id FROM tenants
-		WHERE (?1 <> '' AND id = ?1) OR (?2 <> '' AND slug = ?2)
-		   OR (?3 <> '' AND custom_domain = ?3 AND custom_domain_verified_at IS NOT NULL)
-		LIMIT 1`, find.ID, find.Slug, find.Domain).Scan(&id)
-	return id, mapErr("resolve tenant", err)
+	var id sql.NullString
+	err := db.reader.QueryRowContext(ctx, `SELECT COALESCE(
+		(SELECT id FROM tenants
+		 WHERE (?1 <> '' AND id = ?1) OR (?2 <> '' AND slug = ?2)
+		    OR (?3 <> '' AND custom_domain = ?3 AND custom_domain_verified_at IS NOT NULL)
+		 LIMIT 1),
+		(SELECT tenant_id FROM slug_holds WHERE ?2 <> '' AND slug = ?2 AND held_until > ?4
+		 ORDER BY held_until DESC LIMIT 1))`, find.ID, find.Slug, find.Domain, now()).Scan(&id)
+	if err == nil && !id.Valid {
+		err = store.ErrNotFound
+	}
+	return id.String, mapErr("resolve tenant", err)
 }
 
 // GetTenant returns the tenant.
@@ -71,6 +81,13 @@ func (db *DB) GetTenant(ctx context.Context, tenantID string) (*store.Tenant, er
 func (db *DB) UpdateTenant(ctx context.Context, tenantID string, u store.UpdateTenant) (*store.Tenant, error) {
 	var t *store.Tenant
 	err := db.write(ctx, func(tx *sql.Tx) error {
+		holdOld := func() error { return nil }
+		if u.Slug != nil {
+			var err error
+			if holdOld, err = renameSlug(ctx, tx, tenantID, *u.Slug, u.SlugHold); err != nil {
+				return err
+			}
+		}
 		var err error
 		t, err = scanTenant(tx.QueryRowContext(ctx, `
 			UPDATE tenants SET
@@ -83,7 +100,10 @@ func (db *DB) UpdateTenant(ctx context.Context, tenantID string, u store.UpdateT
 			WHERE id = ?1
 			RETURNING `+tenantColumns,
 			tenantID, u.Name, u.Slug, u.CustomDomain != nil, deref(u.CustomDomain)))
-		return err
+		if err != nil {
+			return err
+		}
+		return holdOld()
 	})
 	if err != nil {
 		return nil, mapErr("update tenant", err)

@@ -24,6 +24,8 @@ func Run(t *testing.T, open Opener) {
 		{"TenantUniqueness", testTenantUniqueness},
 		{"ResolveTenant", testResolveTenant},
 		{"MarkDomainVerified", testMarkDomainVerified},
+		{"SlugHolds", testSlugHolds},
+		{"SlugHoldRace", testSlugHoldRace},
 		{"Users", testUsers},
 		{"Members", testMembers},
 		{"LastOwner", testLastOwner},
