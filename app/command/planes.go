@@ -81,7 +81,7 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	if cfg.RateLimit.Enabled {
 		limiter = ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
 	}
-	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: audit.New(st),
+	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Revoker: hub, Audit: audit.New(st),
 		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets,
 		Ownership: ownership.New(secrets.master, guard, cfg.DNS.Resolver)}, closeAll, nil
 }

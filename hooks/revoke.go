@@ -1,0 +1,43 @@
+package hooks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/nyxcore/nyxcore/app/realtime"
+)
+
+// Session identifies the generation of rec's tokens: PocketBase signs them
+// with the record's token key and changes the key on a password or email
+// change and on "log out everywhere", which invalidates every earlier
+// token. It is a digest, so it can travel with a Revocation between
+// processes without revealing the key.
+func Session(rec *core.Record) string {
+	sum := sha256.Sum256([]byte(rec.TokenKey()))
+	return hex.EncodeToString(sum[:16])
+}
+
+// RegisterRevocation ends the live streams of a user whose account is
+// deleted (every tenant, including the memberships the deletion removes)
+// and of a user whose tokens were invalidated (the streams opened with
+// an older token key).
+func RegisterRevocation(app core.App, r realtime.Revoker) {
+	app.OnRecordAfterUpdateSuccess(UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+		// Any update may have changed the token key; the revocation only
+		// ends streams whose Session differs, so an unchanged key ends none.
+		revoke(e, r, realtime.Revocation{UserID: e.Record.Id, Session: Session(e.Record), Reason: realtime.ReasonSignedOut})
+		return e.Next()
+	})
+	app.OnRecordAfterDeleteSuccess(UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+		revoke(e, r, realtime.Revocation{UserID: e.Record.Id, Reason: realtime.ReasonUserDeleted})
+		return e.Next()
+	})
+}
+
+func revoke(e *core.RecordEvent, r realtime.Revoker, rv realtime.Revocation) {
+	if err := r.Revoke(e.Context, rv); err != nil {
+		e.App.Logger().Error("nyx: revoke streams", "reason", rv.Reason, "user", rv.UserID, "error", err.Error())
+	}
+}
