@@ -25,9 +25,12 @@ func Session(rec *core.Record) string {
 // an older token key).
 func RegisterRevocation(app core.App, r realtime.Revoker) {
 	app.OnRecordAfterUpdateSuccess(UsersCollection).BindFunc(func(e *core.RecordEvent) error {
-		// Any update may have changed the token key; the revocation only
-		// ends streams whose Session differs, so an unchanged key ends none.
-		revoke(e, r, realtime.Revocation{UserID: e.Record.Id, Session: Session(e.Record), Reason: realtime.ReasonSignedOut})
+		// Only a changed token key invalidates tokens. Should Original be
+		// stale (a record saved twice), the revocation is merely repeated:
+		// it ends only streams whose Session differs from the current one.
+		if e.Record.Original().TokenKey() != e.Record.TokenKey() {
+			revoke(e, r, realtime.Revocation{UserID: e.Record.Id, Session: Session(e.Record), Reason: realtime.ReasonSignedOut})
+		}
 		return e.Next()
 	})
 	app.OnRecordAfterDeleteSuccess(UsersCollection).BindFunc(func(e *core.RecordEvent) error {

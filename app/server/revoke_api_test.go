@@ -246,7 +246,8 @@ func TestRevocationTenantDeleted(t *testing.T) {
 }
 
 // TestRevocationKeepsWhatTheRoleAllows: a demotion that still reaches
-// what the topics need (viewer) ends nothing, and a promotion neither.
+// what the topics need (viewer) ends nothing, a promotion neither, and
+// neither does an account change that keeps the tokens valid.
 func TestRevocationKeepsWhatTheRoleAllows(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
@@ -255,6 +256,7 @@ func TestRevocationKeepsWhatTheRoleAllows(t *testing.T) {
 			bob, dan := f.watch(t, e.tokens["bob"]), f.watch(t, e.tokens["dan"])
 			e.must(e.call("alice", "PATCH", "/api/nyx/tenants/acme/members/"+e.users["bob"].Id, map[string]any{"role": "viewer"}), 200)
 			e.must(e.call("alice", "PATCH", "/api/nyx/tenants/acme/members/"+e.users["dan"].Id, map[string]any{"role": "admin"}), 200)
+			e.must(e.call("dan", "PATCH", "/api/collections/users/records/"+e.users["dan"].Id, map[string]any{"name": "Daniel"}, "Content-Type", "application/json"), 200)
 			f.post(t, "after the role changes")
 			sawPost(t, bob, "after the role changes")
 			sawPost(t, dan, "after the role changes")
