@@ -18,6 +18,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/ownership"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
+	"github.com/nyxcore/nyxcore/app/revocation"
 	"github.com/nyxcore/nyxcore/app/server"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/store/postgres"
@@ -71,6 +72,12 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	}
 	reg := registry.New(registry.Options{Keyring: secrets.ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax, Outbound: guard})
 	hub := realtime.New(realtime.Options{})
+	revoker, closeRevoker, err := openRevoker(ctx, hub, k)
+	if err != nil {
+		k.Close()
+		st.Close()
+		return server.Deps{}, nil, err
+	}
 	budgets := budget.New(st, budget.Limits{TenantDaily: cfg.Budget.TenantDailyTokens, TenantMonthly: cfg.Budget.TenantMonthlyTokens,
 		UserDaily: cfg.Budget.UserDailyTokens, UserMonthly: cfg.Budget.UserMonthlyTokens})
 	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{Budget: budgets})
@@ -85,6 +92,7 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	go secrets.reloadEvery(bg, time.Minute, func(msg string, args ...any) { slog.Warn(msg, args...) })
 	closeAll := func() {
 		engine.Shutdown(3 * time.Second) // running turns get a short grace, then end "interrupted"
+		closeRevoker()
 		hub.Close()
 		checkpoints.Close() // signs what moved since the last pass, before the store closes
 		stop()
@@ -96,9 +104,23 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	if cfg.RateLimit.Enabled {
 		limiter = ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
 	}
-	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: auditLog,
+	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Revoker: revoker, Audit: auditLog,
 		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets,
 		Ownership: ownership.New(secrets.master, guard, cfg.DNS.Resolver)}, closeAll, nil
+}
+
+// openRevoker shares revocations through an external Redis, which several
+// processes may share; with the in-process Redis there is one process, and
+// its hub revokes alone.
+func openRevoker(ctx context.Context, hub *realtime.Hub, k *kv.Client) (realtime.Revoker, func(), error) {
+	if k.Kind() != kv.KindExternal {
+		return hub, func() {}, nil
+	}
+	bus, err := revocation.Start(ctx, hub, k.Client, func(msg string, args ...any) { slog.Error(msg, args...) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return bus, bus.Close, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config, dataDir string) (store.Store, error) {

@@ -54,6 +54,7 @@ func newServe(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Command {
 				return e.Next()
 			})
 			hooks.Register(pb, deps.Store, deps.Audit)
+			hooks.RegisterRevocation(pb, deps.Revoker)
 			server.Register(pb, deps)
 			pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 				return startup(se, cfg, deps)

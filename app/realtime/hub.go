@@ -25,6 +25,8 @@ type Hub struct {
 	subscribers atomic.Int64
 	dropped     atomic.Uint64
 
+	access access // owned subscriptions, for Revoke
+
 	done chan struct{}
 	wg   sync.WaitGroup
 }

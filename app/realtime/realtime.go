@@ -3,7 +3,10 @@
 //
 // Topics are opaque strings (by convention "t:<tenantID>:discussion:<id>"
 // and "t:<tenantID>:activity"). The hub never checks access: the caller
-// authorizes a request once, before it calls Subscribe or ServeSSE.
+// authorizes a request before it calls Subscribe or ServeSSE. A subscription
+// made with SubscribeAs or ServeSSEAs has an Owner (user, tenant, required
+// role, credential) and ends when Revoke takes that access away or the
+// credential expires.
 //
 // Every topic numbers its events and keeps the last Options.RingSize of them,
 // so a reconnecting client that sends Last-Event-ID gets what it missed, or a
@@ -33,6 +36,9 @@ var (
 	// ErrDropped is returned by ServeSSE when the subscriber fell behind and
 	// was dropped; the client reconnects with its Last-Event-ID.
 	ErrDropped = errors.New("realtime: subscriber dropped")
+	// ErrRevoked is returned by ServeSSEAs when the stream ended because
+	// its owner's access was revoked or its credential expired.
+	ErrRevoked = errors.New("realtime: access revoked")
 )
 
 // Options tunes a Hub. Zero or negative fields take their defaults.

@@ -2,6 +2,8 @@ package realtime
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,7 +20,8 @@ var (
 
 // ServeSSE streams topic to one client as Server-Sent Events until the client
 // goes away, the hub closes or the subscriber is dropped. The caller must have
-// checked the client's access to topic.
+// checked the client's access to topic; a stream that must end when that
+// access is revoked is served by ServeSSEAs.
 //
 // The client resumes with the Last-Event-ID header or, for clients that
 // cannot set headers, the last_event_id query parameter. ServeSSE lifts the
@@ -32,14 +35,53 @@ var (
 // ErrDropped when the subscriber was dropped, or the write error; those are
 // for logging only, the response is already committed.
 func (h *Hub) ServeSSE(w http.ResponseWriter, r *http.Request, topic string) error {
-	last := r.Header.Get("Last-Event-ID")
-	if last == "" {
-		last = r.URL.Query().Get("last_event_id")
-	}
-	sub, err := h.Subscribe(topic, last)
+	sub, err := h.Subscribe(topic, lastEventID(r))
 	if err != nil {
 		return err
 	}
+	return h.serve(w, r, sub)
+}
+
+// Access is what ServeSSEAs needs to keep a stream access-checked.
+type Access struct {
+	Owner Owner
+	// Confirm, if set, runs once the subscription can be revoked and before
+	// anything is written; an error refuses the stream. It closes the gap
+	// between the caller's access check and the registration: a change
+	// stored in between, whose Revoke found nothing to end, is seen here.
+	Confirm func(ctx context.Context) error
+}
+
+// ServeSSEAs is ServeSSE for a stream owned by a.Owner: it also ends when a
+// Revoke takes that access away or the owner's credential expires. The
+// client then gets a final "event: revoked" frame, without an id, with data
+// {"reason":…} (one of the Reason constants), and ServeSSEAs returns
+// ErrRevoked. Events still buffered for the client at that moment are
+// discarded. It returns the error of a.Confirm, with nothing written, when
+// that refuses the stream.
+func (h *Hub) ServeSSEAs(w http.ResponseWriter, r *http.Request, topic string, a Access) error {
+	sub, err := h.SubscribeAs(topic, lastEventID(r), a.Owner)
+	if err != nil {
+		return err
+	}
+	if a.Confirm != nil {
+		if err := a.Confirm(r.Context()); err != nil {
+			sub.Close()
+			return err
+		}
+	}
+	return h.serve(w, r, sub)
+}
+
+func lastEventID(r *http.Request) string {
+	if last := r.Header.Get("Last-Event-ID"); last != "" {
+		return last
+	}
+	return r.URL.Query().Get("last_event_id")
+}
+
+// serve streams sub's events to w until one of them ends it.
+func (h *Hub) serve(w http.ResponseWriter, r *http.Request, sub *Subscription) error {
 	defer sub.Close()
 
 	s := &stream{w: w, rc: http.NewResponseController(w), timeout: h.opts.WriteTimeout}
@@ -66,7 +108,7 @@ func (h *Hub) ServeSSE(w http.ResponseWriter, r *http.Request, topic string) err
 				return err
 			}
 		case ev, ok := <-sub.Events():
-			if !ok {
+			if !ok || sub.Revoked() != "" {
 				return s.end(sub)
 			}
 			if err := s.writeEvents(ev, sub.Events()); err != nil {
@@ -102,15 +144,28 @@ func (s *stream) writeEvents(ev *Event, ch <-chan *Event) error {
 	return s.write(s.buf)
 }
 
-// end tells a dropped client to reconnect, best effort.
+// end tells a revoked client why, and a dropped one to reconnect, best
+// effort. Revocation comes first: a dropped client that lost its access
+// must learn that rather than retry.
 func (s *stream) end(sub *Subscription) error {
-	if !sub.Dropped() {
+	frame, err := droppedFrame, ErrDropped
+	switch {
+	case sub.Revoked() != "":
+		frame, err = revokedFrame(sub.Revoked()), ErrRevoked
+	case !sub.Dropped():
 		return nil
 	}
-	if err := s.write(droppedFrame); err != nil {
-		return errors.Join(ErrDropped, err)
+	if werr := s.write(frame); werr != nil {
+		return errors.Join(err, werr)
 	}
-	return ErrDropped
+	return err
+}
+
+func revokedFrame(reason string) []byte {
+	data, _ := json.Marshal(struct {
+		Reason string `json:"reason"`
+	}{reason})
+	return appendFrame(nil, &Event{Type: TypeRevoked, Data: data})
 }
 
 // write bounds one write by the timeout and clears the deadline afterwards.

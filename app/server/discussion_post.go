@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/nyxcore/nyxcore/app/discuss"
+	"github.com/nyxcore/nyxcore/app/tenant"
 )
 
 type postBody struct {
@@ -46,23 +47,21 @@ func (a *api) stopTurn(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]bool{"stopped": a.Engine.Stop(d.TenantID, d.ID)})
 }
 
-// discussionEvents answers GET /api/nyx/tenants/{tenant}/discussions/{id}/events:
-// the discussion's live events as SSE (resume with Last-Event-ID). Access
-// was checked by the tenant middleware before the stream starts.
+// discussionEvents answers GET /api/nyx/tenants/{tenant}/discussions/{id}/events
+// (viewer): the discussion's live events as SSE (resume with Last-Event-ID),
+// ended by "revoked" when the viewer loses access.
 func (a *api) discussionEvents(e *core.RequestEvent) error {
 	d, err := a.discussion(e)
 	if err != nil {
 		return a.fail(e, err)
 	}
-	a.Hub.ServeSSE(e.Response, e.Request, discuss.Topic(d.TenantID, d.ID)) //nolint:errcheck // the stream ends when the client goes
-	return nil
+	return a.serveEvents(e, discuss.Topic(d.TenantID, d.ID), tenant.RoleViewer)
 }
 
-// tenantEvents answers GET /api/nyx/tenants/{tenant}/events: the tenant's
-// activity (turns starting and ending) as SSE, for live lists.
+// tenantEvents answers GET /api/nyx/tenants/{tenant}/events (viewer): the
+// tenant's activity (turns starting and ending) as SSE, for live lists.
 func (a *api) tenantEvents(e *core.RequestEvent) error {
-	a.Hub.ServeSSE(e.Response, e.Request, discuss.ActivityTopic(tenantID(e))) //nolint:errcheck // the stream ends when the client goes
-	return nil
+	return a.serveEvents(e, discuss.ActivityTopic(tenantID(e)), tenant.RoleViewer)
 }
 
 // regenerate answers POST /api/nyx/tenants/{tenant}/discussions/{id}/regenerate

@@ -130,6 +130,7 @@ func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOll
 	hooks.Register(app, st, log)
 	reg := newRegistry(t, builtinOllama)
 	hub := realtime.New(realtime.Options{})
+	hooks.RegisterRevocation(app, hub)
 	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
 	t.Cleanup(func() { engine.Shutdown(time.Second); hub.Close() })
 	// Real limits over the in-process Redis, roomy enough for the scenarios;

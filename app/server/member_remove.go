@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/tenant"
 )
@@ -24,6 +25,7 @@ func (a *api) removeMember(e *core.RequestEvent) error {
 	if err := a.Store.RemoveMember(e.Request.Context(), tenantID(e), target.UserID); err != nil {
 		return a.fail(e, err)
 	}
+	a.revoke(e, realtime.Revocation{UserID: target.UserID, TenantID: tenantID(e), Reason: realtime.ReasonRemoved})
 	action := "member.remove"
 	if self {
 		action = "member.leave"

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/nyxcore/nyxcore/app/realtime"
 	"github.com/nyxcore/nyxcore/app/tenant"
 )
 
@@ -33,6 +34,7 @@ func (a *api) updateMember(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
+	a.revoke(e, realtime.Revocation{UserID: m.UserID, TenantID: tenantID(e), Role: tenant.Role(m.Role), Reason: realtime.ReasonRoleChanged})
 	a.record(e, tenantID(e), "member.role", "user", m.UserID, map[string]any{"from": target.Role, "to": m.Role})
 	return e.JSON(http.StatusOK, viewMember(m))
 }

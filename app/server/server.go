@@ -30,6 +30,9 @@ type Deps struct {
 	// Engine runs discussion turns; Hub streams their events.
 	Engine *discuss.Engine
 	Hub    *realtime.Hub
+	// Revoker ends streams whose access a change takes away; nil: Hub
+	// (this process's streams, as long as events are not shared).
+	Revoker realtime.Revoker
 	// Audit records security-relevant actions.
 	Audit *audit.Log
 	// Limiter and Limits bound requests per IP, user and tenant; a nil
