@@ -104,6 +104,13 @@ func userOf(r *core.Record) store.User {
 	return store.User{ID: r.Id, Email: r.Email(), Name: r.GetString("name")}
 }
 
+// RecordAccountEvent records action (e.g. "auth.limit_exceeded") about
+// rec's account the way sign-ins are recorded, for events the API sees
+// outside PocketBase's own hooks.
+func RecordAccountEvent(e *core.RequestEvent, st store.Store, log *audit.Log, rec *core.Record, action string) {
+	recordSignIn(e, st, log, rec, action)
+}
+
 // recordSignIn writes action to the audit log of each of rec's tenants.
 func recordSignIn(e *core.RequestEvent, st store.Store, log *audit.Log, rec *core.Record, action string) {
 	ctx := e.Request.Context()

@@ -63,6 +63,10 @@ var Settings = []Setting{
 	{Key: "budget.user_monthly_tokens", Help: "LLM tokens one user may use per month in a tenant (0: unlimited)", def: constant("0")},
 	{Key: "ratelimit.enabled", Help: "limit API requests per IP, user and tenant (turn off only behind a gateway that limits)", def: constant("true")},
 	{Key: "ratelimit.policy", Help: "when Redis is unreachable: open (allow and log an alarm) or closed (refuse)", def: constant("open")},
+	{Key: "ratelimit.auth_ip", Help: "sign-in attempts (password, OTP, OAuth2, reset, verification and email-change confirmations) per client IP, as N/duration: N at once, refilled evenly over the duration", def: constant("10/1m")},
+	{Key: "ratelimit.auth_account", Help: "sign-in attempts per client IP and account (email, user name or OTP id), N/duration", def: constant("10/15m")},
+	{Key: "ratelimit.mail_account", Help: "OTP, password-reset, verification and email-change requests per client IP and address, N/duration (per IP they also follow ratelimit.auth_ip)", def: constant("3/15m")},
+	{Key: "ratelimit.signup_ip", Help: "sign-ups (new accounts) per client IP, N/duration", def: constant("10/1h")},
 	{Key: "outbound.allow", Help: "addresses tenant-configured URLs may reach beyond the public internet: loopback, private and/or CIDR prefixes", def: constant("loopback")},
 	{Key: "api.max_body_bytes", Help: "largest accepted JSON request body", def: constant("1048576")},
 }

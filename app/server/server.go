@@ -74,6 +74,7 @@ func TenantLookup(st store.Store) tenant.Lookup { return storeLookup{st} }
 func (a *api) routes(se *core.ServeEvent) {
 	r := se.Router
 	r.BindFunc(securityHeaders())
+	r.BindFunc(a.authLimit) // PocketBase's sign-in, OTP, reset and sign-up routes
 	g := r.Group("/api/nyx")
 	g.BindFunc(a.noStore)
 	g.GET("/health", a.health)
