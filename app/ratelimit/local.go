@@ -22,8 +22,8 @@ import (
 // same instants gets the same decisions (TestLocalMatchesScript).
 const (
 	localShards = 32
-	// localMaxBuckets bounds the map (about 100 bytes a bucket). Full
-	// buckets are dropped first, which changes no decision; see evict.
+	// localMaxBuckets bounds the map (about 100 bytes a bucket). Expired
+	// (refilled) buckets are dropped first, which changes no decision; see evict.
 	localMaxBuckets = 1 << 18
 )
 

@@ -310,3 +310,26 @@ func TestSignInFailsClosedWithoutRedis(t *testing.T) {
 		})
 	}
 }
+
+// TestPaddedSignInBody: a body padded past what the limiter reads still
+// reaches PocketBase whole, and padding does not buy a fresh account
+// bucket: every oversized body from one address shares one.
+func TestPaddedSignInBody(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			e := newAuthEnv(t, b.open, "")
+			pad := strings.Repeat("x", 70<<10)
+			r := e.signIn("198.51.100.40", map[string]any{"identity": "alice@example.com", "password": "password-alice", "pad": pad})
+			if r.status != 200 || r.json["token"] == nil {
+				t.Fatalf("padded sign-in with the right password: %d %.200s", r.status, r.raw)
+			}
+			for i := range 4 {
+				if r := e.signIn("203.0.113.40", map[string]any{"identity": "bob@example.com", "password": fmt.Sprint("guess-", i), "pad": pad}); r.status != 400 {
+					t.Fatalf("padded guess %d: %d %.200s", i, r.status, r.raw)
+				}
+			}
+			mustLimited(t, "a padded guess at another account from the same address",
+				e.signIn("203.0.113.40", map[string]any{"identity": "carol@example.com", "password": "guess", "pad": pad}))
+		})
+	}
+}
