@@ -494,14 +494,19 @@ func TestAuditVerifyDetectsOneAlteredByte(t *testing.T) {
 }
 
 // TestSignInIsBruteForceResistant: the eleventh attempt within a minute
-// from one address is refused before the password is even checked.
+// from one address is refused before the password is even checked, in
+// nyxCore's error shape (PocketBase's own limiter, removed at the first
+// start, answered in its own).
 func TestSignInIsBruteForceResistant(t *testing.T) {
 	s := serve(t, cleanEnv(), t.TempDir())
 	s.signUp(t, "ada@example.com")
 	limited := false
 	for i := 0; i < 12; i++ {
-		status, _ := s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ada@example.com", "password": fmt.Sprintf("guess-%d", i)})
+		status, body := s.api(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ada@example.com", "password": fmt.Sprintf("guess-%d", i)})
 		if status == 429 {
+			if body["code"] != "rate_limited" {
+				t.Fatalf("429 body %v, want nyxCore's rate_limited", body)
+			}
 			limited = true
 			break
 		}

@@ -103,6 +103,13 @@ func userOf(r *core.Record) store.User {
 	return store.User{ID: r.Id, Email: r.Email(), Name: r.GetString("name")}
 }
 
+// RecordAccountEvent records action (e.g. "auth.limit_exceeded") about
+// rec's account the way sign-ins are recorded, for events the API sees
+// outside PocketBase's own hooks.
+func RecordAccountEvent(e *core.RequestEvent, st store.Store, log *audit.Log, rec *core.Record, action string) {
+	recordSignIn(e, st, log, rec, action)
+}
+
 // recordSignIn writes action (a sign-in, a failed one, or another event
 // about the account) to rec's own account history. It used to go into the
 // audit log of every tenant rec belongs to, which handed a person's

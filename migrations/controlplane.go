@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -49,4 +50,33 @@ func RegisterRateLimits() {
 		}
 		return app.Save(s)
 	}, nil, "1764201601_nyx_rate_limits.go")
+	core.AppMigrations.Register(func(app core.App) error {
+		return DropAuthRateLimits(app)
+	}, nil, "1764201602_nyx_auth_limits.go")
+}
+
+// pbAuthRules are the labels of PocketBase's rate-limit rules that nyxCore's
+// sign-in limits replace: "*:auth" covers password, OTP and OAuth2 sign-in,
+// "*:create" sign-up (no other collection takes creates from clients).
+var pbAuthRules = []string{"*:auth", "*:create"}
+
+// DropAuthRateLimits removes PocketBase's own sign-in and sign-up rules,
+// once: nyxCore limits those routes across processes and answers in its
+// own error shape with Retry-After, and a second, per-process limiter
+// answering 429 in PocketBase's shape would only confuse clients. The
+// limiter itself stays on for the rules left (such as /api/batch), and
+// for PocketBase's built-in check of repeated guesses at one OTP.
+func DropAuthRateLimits(app core.App) error {
+	s := app.Settings()
+	kept := make([]core.RateLimitRule, 0, len(s.RateLimits.Rules))
+	for _, r := range s.RateLimits.Rules {
+		if !slices.Contains(pbAuthRules, r.Label) {
+			kept = append(kept, r)
+		}
+	}
+	s.RateLimits.Rules = kept
+	if len(kept) == 0 {
+		s.RateLimits.Enabled = false // PocketBase refuses an enabled limiter without rules
+	}
+	return app.Save(s)
 }

@@ -102,10 +102,11 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 	policy, _ := ratelimit.ParsePolicy(cfg.RateLimit.Policy) // validated with the config
 	var limiter *ratelimit.Limiter                           // nil: limits off
 	if cfg.RateLimit.Enabled {
-		limiter = ratelimit.New(k.Client, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
+		// k itself, not k.Client: New keeps the embedded mode's buckets in process.
+		limiter = ratelimit.New(k, policy, func(msg string, args ...any) { slog.Error(msg, args...) })
 	}
 	return server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Revoker: revoker, Audit: auditLog,
-		Limiter: limiter, Limits: ratelimit.DefaultLimits(), Budgets: budgets,
+		Limiter: limiter, Limits: limitsOf(cfg.RateLimit), Budgets: budgets,
 		Ownership: ownership.New(secrets.master, guard, cfg.DNS.Resolver)}, closeAll, nil
 }
 

@@ -118,6 +118,11 @@ type Budget struct {
 type RateLimit struct {
 	Enabled bool   `mapstructure:"enabled"`
 	Policy  string `mapstructure:"policy"`
+	// Sign-in limits, each "N/duration" (see ParseRate).
+	AuthIP      string `mapstructure:"auth_ip"`
+	AuthAccount string `mapstructure:"auth_account"`
+	MailAccount string `mapstructure:"mail_account"`
+	SignupIP    string `mapstructure:"signup_ip"`
 }
 
 // Outbound limits where tenant-configured URLs may connect.
@@ -269,6 +274,7 @@ func (c *Config) Validate() error {
 	if c.RateLimit.Policy != "open" && c.RateLimit.Policy != "closed" {
 		errs = append(errs, fmt.Errorf("ratelimit.policy (NYX_RATELIMIT_POLICY) %q must be open or closed", c.RateLimit.Policy))
 	}
+	errs = append(errs, c.RateLimit.validateRates()...)
 	if c.Ollama.NumCtxMax < 256 {
 		errs = append(errs, fmt.Errorf("ollama.num_ctx_max (NYX_OLLAMA_NUM_CTX_MAX) must be at least 256"))
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDefaultsAreEmbeddedMode(t *testing.T) {
@@ -75,6 +76,10 @@ func TestInvalidSettingsAreNamed(t *testing.T) {
 		{"NYX_API_MAX_BODY_BYTES", "10", "NYX_API_MAX_BODY_BYTES"},
 		{"NYX_CONFIG", "/nonexistent/nyx.yaml", "nyx.yaml"},
 		{"NYX_DIR", "", "NYX_DIR"},
+		{"NYX_RATELIMIT_AUTH_IP", "10 per minute", "NYX_RATELIMIT_AUTH_IP"},
+		{"NYX_RATELIMIT_AUTH_ACCOUNT", "0/15m", "NYX_RATELIMIT_AUTH_ACCOUNT"},
+		{"NYX_RATELIMIT_MAIL_ACCOUNT", "3/5ms", "NYX_RATELIMIT_MAIL_ACCOUNT"},
+		{"NYX_RATELIMIT_SIGNUP_IP", "x/1h", "NYX_RATELIMIT_SIGNUP_IP"},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
@@ -101,6 +106,25 @@ func TestEverySettingIsDocumentedInTheReadme(t *testing.T) {
 			if !strings.Contains(string(readme), name) {
 				t.Errorf("README does not mention %s", name)
 			}
+		}
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	cases := []struct {
+		in  string
+		n   int
+		per time.Duration
+	}{{"10/1m", 10, time.Minute}, {" 3 / 15m ", 3, 15 * time.Minute}, {"1/1s", 1, time.Second}}
+	for _, c := range cases {
+		n, per, err := ParseRate(c.in)
+		if err != nil || n != c.n || per != c.per {
+			t.Errorf("ParseRate(%q) = %d, %v, %v; want %d, %v", c.in, n, per, err, c.n, c.per)
+		}
+	}
+	for _, bad := range []string{"", "10", "10/", "/1m", "-1/1m", "10/0s", "10/500ms", "1.5/1m"} {
+		if _, _, err := ParseRate(bad); err == nil {
+			t.Errorf("ParseRate(%q) accepted", bad)
 		}
 	}
 }

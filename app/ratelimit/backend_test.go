@@ -24,7 +24,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, c *kv.Client)) {
 	t.Helper()
 	backends := []struct{ name, url string }{
 		{"redis", kvtest.URL(t)},
-		{"miniredis", ""},
+		{"embedded", ""},
 	}
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {

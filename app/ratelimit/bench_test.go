@@ -17,9 +17,11 @@ import (
 	"github.com/nyxcore/nyxcore/app/ratelimit"
 )
 
-// BenchmarkAllow measures decisions per second and their latency through
-// the Go client, at several numbers of concurrent callers, against a real
-// redis-server and against the embedded miniredis:
+// BenchmarkAllow measures decisions per second and their latency, at
+// several numbers of concurrent callers, in one run against: a real
+// redis-server (the script, through the Go client), the embedded mode's
+// in-process buckets, and the script on the embedded miniredis (what the
+// embedded mode used before), so their ratios come from one machine state:
 //
 //	go test -run '^$' -bench . -benchtime 5s ./app/ratelimit/
 //
@@ -54,16 +56,20 @@ func BenchmarkCheck(b *testing.B) {
 // forEachBench runs fn per backend and per number of callers, with keys
 // spread over 10,000 buckets as real traffic would be.
 func forEachBench(b *testing.B, fn func(b *testing.B, l *ratelimit.Limiter, next func() string)) {
-	backends := []struct{ name, url string }{
-		{"redis", kvtest.URL(b) + "?pool_size=64"},
-		{"miniredis", ""},
+	backends := []struct {
+		name, url string
+		limiter   func(c *kv.Client) *ratelimit.Limiter
+	}{
+		{"redis", kvtest.URL(b) + "?pool_size=64", func(c *kv.Client) *ratelimit.Limiter { return ratelimit.New(c, ratelimit.FailClosed, b.Logf) }},
+		{"in-process", "", func(c *kv.Client) *ratelimit.Limiter { return ratelimit.New(c, ratelimit.FailClosed, b.Logf) }},
+		{"miniredis-lua", "", func(c *kv.Client) *ratelimit.Limiter { return ratelimit.NewScript(c, ratelimit.FailClosed, b.Logf) }},
 	}
 	for _, be := range backends {
 		c, err := kv.Open(context.Background(), be.url)
 		if err != nil {
 			b.Fatal(err)
 		}
-		l := ratelimit.New(c, ratelimit.FailClosed, b.Logf)
+		l := be.limiter(c)
 		var n atomic.Uint64
 		next := func() string { return "bench-" + strconv.FormatUint(n.Add(1)%10000, 10) }
 		for _, callers := range []int{2, 8, 16, 32, 64} {

@@ -35,5 +35,5 @@ func (l *Limiter) CheckN(ctx context.Context, class Class, ids map[string]string
 	for i, scope := range scopes {
 		keys[i], rs[i] = Key(class, scope, ids[scope]), rules[scope]
 	}
-	return l.take(ctx, keys, rs, cost)
+	return l.take(ctx, keys, scopes, rs, cost)
 }

@@ -11,10 +11,12 @@ type Class string
 
 // Route classes.
 const (
-	ClassAuth  Class = "auth"  // sign-in, sign-up, password reset, token exchange
-	ClassWrite Class = "write" // requests that change state
-	ClassRead  Class = "read"  // requests that only read
-	ClassLLM   Class = "llm"   // requests that start a model turn
+	ClassAuth   Class = "auth"   // sign-in attempts: password, OTP, OAuth2, reset and verification tokens
+	ClassMail   Class = "mail"   // requests that email an address: OTP, password reset, verification, email change
+	ClassSignup Class = "signup" // account creation
+	ClassWrite  Class = "write"  // requests that change state
+	ClassRead   Class = "read"   // requests that only read
+	ClassLLM    Class = "llm"    // requests that start a model turn
 )
 
 // Scopes: whose bucket a request is charged to.
@@ -22,7 +24,16 @@ const (
 	ScopeIP     = "ip"
 	ScopeUser   = "user"
 	ScopeTenant = "tenant"
+	// ScopeAccount is a client IP and an account's identity together (see
+	// AccountID), never the identity alone: an attacker elsewhere must
+	// not be able to empty the bucket the account's owner signs in with.
+	ScopeAccount = "account"
 )
+
+// AccountID is the ScopeAccount id of identity (a normalised email, user
+// name or OTP id) asked for from ip. The space cannot occur in an IP
+// address, so distinct pairs never share an id.
+func AccountID(ip, identity string) string { return ip + " " + identity }
 
 // keyPrefix namespaces every bucket in a Redis shared with other uses.
 const keyPrefix = "nyx:rl:"

@@ -1,5 +1,7 @@
 package ratelimit
 
+import "time"
+
 // Limits holds the rule of each scope of each class: class → scope → rule.
 // A class or scope without a rule is not limited.
 type Limits map[Class]map[string]Rule
@@ -8,22 +10,33 @@ type Limits map[Class]map[string]Rule
 // abuse and runaway clients, not to meter normal use: a person clicking
 // around never meets them, a script hammering an endpoint soon does.
 //
-//	class  ip                 user               tenant
-//	auth   10/min, burst 10   10/min, burst 10   100/min, burst 100
-//	write  10/s,  burst 60    5/s,  burst 30     50/s,  burst 300
-//	read   40/s,  burst 200   20/s, burst 100    200/s, burst 1000
-//	llm    —                  30/min, burst 10   300/min, burst 100
+//	class   ip                 user               tenant
+//	write   10/s,  burst 60    5/s,  burst 30     50/s,  burst 300
+//	read    40/s,  burst 200   20/s, burst 100    200/s, burst 1000
+//	llm     —                  30/min, burst 10   300/min, burst 100
 //
-// Auth is also limited per user (the account being signed in to) so that
-// guessing one account's password from many addresses is slow too. Tenant
-// rules are ten times the user rules: a team shares them. LLM has no IP
-// rule because it needs a signed-in user; each turn costs one token.
+//	class   ip                 account (ip + identity)
+//	auth    10/min, burst 10   10/15 min, burst 10
+//	mail    10/min, burst 10   3/15 min, burst 3
+//	signup  10/hour, burst 10  —
+//
+// Tenant rules are ten times the user rules: a team shares them. LLM has
+// no IP rule because it needs a signed-in user; each turn costs one token.
+// The auth classes are the defaults of the ratelimit.auth_* and
+// ratelimit.mail_account and ratelimit.signup_ip settings; their account
+// scope pairs the identity with the client IP (see ScopeAccount).
 func DefaultLimits() Limits {
 	return Limits{
 		ClassAuth: {
-			ScopeIP:     PerMinute(10, 10),
-			ScopeUser:   PerMinute(10, 10),
-			ScopeTenant: PerMinute(100, 100),
+			ScopeIP:      PerMinute(10, 10),
+			ScopeAccount: Every(10, 15*time.Minute),
+		},
+		ClassMail: {
+			ScopeIP:      PerMinute(10, 10),
+			ScopeAccount: Every(3, 15*time.Minute),
+		},
+		ClassSignup: {
+			ScopeIP: Every(10, time.Hour),
 		},
 		ClassWrite: {
 			ScopeIP:     {Rate: 10, Burst: 60},
@@ -40,4 +53,10 @@ func DefaultLimits() Limits {
 			ScopeTenant: PerMinute(300, 100),
 		},
 	}
+}
+
+// Every is a Rule of n tokens per period with a bucket of n: n requests
+// at once, then one each period/n.
+func Every(n int, period time.Duration) Rule {
+	return Rule{Rate: float64(n) / period.Seconds(), Burst: n}
 }

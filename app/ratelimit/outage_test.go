@@ -50,12 +50,18 @@ func TestOutagePolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	closed.Close()
+	// A closed embedded client fails only the script: the embedded mode's
+	// in-process buckets never reach it (TestEmbeddedUnderLoad).
 	stores := []struct {
 		name string
-		c    redis.UniversalClient
+		open func(ratelimit.Policy, func(string, ...any)) *ratelimit.Limiter
 	}{
-		{"closed port", closedPort()},
-		{"closed client", closed},
+		{"closed port", func(p ratelimit.Policy, logf func(string, ...any)) *ratelimit.Limiter {
+			return ratelimit.New(closedPort(), p, logf)
+		}},
+		{"closed client", func(p ratelimit.Policy, logf func(string, ...any)) *ratelimit.Limiter {
+			return ratelimit.NewScript(closed, p, logf)
+		}},
 	}
 	rule := ratelimit.Rule{Rate: 1, Burst: 1}
 	for _, s := range stores {
@@ -71,11 +77,11 @@ func TestOutagePolicy(t *testing.T) {
 			for _, tc := range cases {
 				t.Run(tc.policy.String(), func(t *testing.T) {
 					var log logRecorder
-					l := ratelimit.New(s.c, tc.policy, log.logf)
+					l := s.open(tc.policy, log.logf)
 					for i := range 20 {
 						d, err := l.Allow(context.Background(), "nyx:rl:test", rule, 1)
-						if err != nil || d.Allowed != tc.allowed || d.RetryAfter != tc.retry || d.Limit != 0 {
-							t.Fatalf("call %d: %+v, %v; want allowed=%v, RetryAfter %v, nil error", i, d, err, tc.allowed, tc.retry)
+						if err != nil || d.Allowed != tc.allowed || d.RetryAfter != tc.retry || d.Limit != 0 || !d.Unavailable {
+							t.Fatalf("call %d: %+v, %v; want allowed=%v, RetryAfter %v, Unavailable, nil error", i, d, err, tc.allowed, tc.retry)
 						}
 					}
 					if n := log.count("store unreachable, failing " + tc.policy.String()); n != 1 {

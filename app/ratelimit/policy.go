@@ -56,9 +56,9 @@ func (l *Limiter) outage(ctx context.Context, err error) (Decision, error) {
 	l.healthy.Store(false)
 	l.alarm(err, n)
 	if l.policy == FailClosed {
-		return Decision{RetryAfter: closedRetry}, nil
+		return Decision{RetryAfter: closedRetry, Unavailable: true}, nil
 	}
-	return Decision{Allowed: true}, nil
+	return Decision{Allowed: true, Unavailable: true}, nil
 }
 
 // alarm logs at most once per alarmEvery, whichever goroutine wins.

@@ -54,10 +54,19 @@ type Decision struct {
 	Limit      int           // burst of the bucket this decision describes
 	RetryAfter time.Duration // when refused: wait until enough tokens; 0 if never (ErrCostExceedsBurst)
 	Reset      time.Duration // until the bucket is full again
+	// Exhausted names, when refused, the scopes (Check) or keys (Allow)
+	// whose bucket lacked the tokens: the audit of an account's limit
+	// needs to know it was that bucket, not the IP's, that ran out.
+	Exhausted []string
+	// Unavailable says the store could not be reached: the decision is
+	// the Policy's, not a bucket's. Sign-in routes refuse on it whatever
+	// the policy (they fail closed).
+	Unavailable bool
 }
 
 // Limiter checks and charges buckets. It is safe for concurrent use.
 type Limiter struct {
+	local  *local // the embedded mode's in-process buckets; nil: the script on Redis
 	batch  batcher
 	policy Policy
 	logf   func(msg string, args ...any)
@@ -73,8 +82,16 @@ type Limiter struct {
 // c should not be a Redis Cluster client. policy says what to decide when the store fails; logf,
 // which may be nil, receives outage alarms as a message and key-value
 // pairs, the shape of slog.Warn.
+//
+// When c is kv's in-process server (the embedded mode, one process by
+// definition) the buckets are kept in this process's memory instead of in
+// c, with the same rules and decisions (see local.go): pass the *kv.Client
+// itself, not its embedded *redis.Client, so New can tell.
 func New(c redis.UniversalClient, policy Policy, logf func(msg string, args ...any)) *Limiter {
 	l := &Limiter{batch: newBatcher(c), policy: policy, logf: logf}
+	if l.batch.off {
+		l.local = newLocal(nil, localMaxBuckets)
+	}
 	l.healthy.Store(true)
 	return l
 }
@@ -83,7 +100,7 @@ func New(c redis.UniversalClient, policy Policy, logf func(msg string, args ...a
 // in one round trip, shared with concurrent calls. A store error yields the policy's Decision and a nil
 // error; the caller's own cancellation yields an error.
 func (l *Limiter) Allow(ctx context.Context, key string, rule Rule, cost int) (Decision, error) {
-	return l.take(ctx, []string{key}, []Rule{rule}, cost)
+	return l.take(ctx, []string{key}, nil, []Rule{rule}, cost)
 }
 
 // Healthy reports whether the last call reached the store.
@@ -93,7 +110,8 @@ func (l *Limiter) Healthy() bool { return l.healthy.Load() }
 func (l *Limiter) Failures() uint64 { return l.failures.Load() }
 
 // take checks every bucket and charges them all only if all allow.
-func (l *Limiter) take(ctx context.Context, keys []string, rules []Rule, cost int) (Decision, error) {
+// names label the keys in Decision.Exhausted; nil: the keys themselves.
+func (l *Limiter) take(ctx context.Context, keys, names []string, rules []Rule, cost int) (Decision, error) {
 	if cost < 1 {
 		return Decision{}, fmt.Errorf("%w: cost %d", ErrInvalidRule, cost)
 	}
@@ -108,10 +126,30 @@ func (l *Limiter) take(ctx context.Context, keys []string, rules []Rule, cost in
 	if err := ctx.Err(); err != nil { // the caller is gone: spend nothing on it
 		return Decision{}, fmt.Errorf("ratelimit: %w", err)
 	}
+	if l.local != nil {
+		return decide(l.local.take(keys, rules, cost), keys, names, rules), nil
+	}
 	res, err := runBuckets(ctx, &l.batch, keys, rules, cost)
 	if err != nil {
 		return l.outage(ctx, err)
 	}
 	l.recovered()
-	return merge(res, rules), nil
+	return decide(res, keys, names, rules), nil
+}
+
+// decide is merge plus the names of the buckets that refused.
+func decide(res result, keys, names []string, rules []Rule) Decision {
+	d := merge(res, rules)
+	if res.allowed {
+		return d
+	}
+	if names == nil {
+		names = keys
+	}
+	for i, b := range res.buckets {
+		if b.retryAfter > 0 {
+			d.Exhausted = append(d.Exhausted, names[i])
+		}
+	}
+	return d
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
+	"github.com/nyxcore/nyxcore/app/kv/kvtest"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/outbound"
 	"github.com/nyxcore/nyxcore/app/ownership"
@@ -38,7 +39,11 @@ import (
 	"github.com/nyxcore/nyxcore/migrations"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Run(m)
+	kvtest.Stop()
+	os.Exit(code)
+}
 
 // backends opens a fresh, migrated store of each driver.
 var backends = []struct {
@@ -107,6 +112,13 @@ func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama
 // newEnvLimited is newEnvWith with the given limits (nil: roomy ones).
 func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string, tight ratelimit.Limits) *env {
 	t.Helper()
+	return newEnvKV(t, open, builtinOllama, tight, "")
+}
+
+// newEnvKV is newEnvLimited with its limits in the Redis at kvURL ("":
+// the embedded mode's in-process store).
+func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string, tight ratelimit.Limits, kvURL string) *env {
+	t.Helper()
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +130,7 @@ func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOll
 	}
 	st := open(t)
 	t.Cleanup(func() { st.Close() })
-	k, err := kv.Open(context.Background(), "")
+	k, err := kv.Open(context.Background(), kvURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +159,7 @@ func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOll
 	}
 	own, notify := newOwnership(t), &domainNotify{}
 	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log,
-		Limiter: ratelimit.New(k.Client, ratelimit.FailOpen, t.Logf), Limits: limits, Ownership: own, DomainVerified: notify.call})
+		Limiter: ratelimit.New(k, ratelimit.FailOpen, t.Logf), Limits: limits, Ownership: own, DomainVerified: notify.call})
 	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{},
 		own: own, notify: notify}
 	e.serve()

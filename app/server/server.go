@@ -78,6 +78,7 @@ func (a *api) routes(se *core.ServeEvent) {
 	r := se.Router
 	a.cors(r)
 	r.BindFunc(securityHeaders())
+	r.BindFunc(a.authLimit) // PocketBase's sign-in, OTP, reset and sign-up routes
 	g := r.Group("/api/nyx")
 	g.BindFunc(a.noStore)
 	g.GET("/health", a.health)
