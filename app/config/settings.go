@@ -57,13 +57,15 @@ var Settings = []Setting{
 	{Key: "master_key", Help: "master key (32 bytes, base64 or hex) that wraps the keys encrypting stored secrets; embedded mode generates one in the data dir", Secret: true},
 	{Key: "ollama.host", Help: "default Ollama server", def: ollamaDefault},
 	{Key: "ollama.num_ctx_max", Help: "largest context window (num_ctx) requested from Ollama", def: constant("8192")},
+	{Key: "ollama.pool", Help: "more Ollama servers the operator runs for every tenant (comma-separated host:port or URLs): tenants may point providers at them, only superusers pull or delete their models"},
+	{Key: "ollama.tenant_manage", Help: "let tenant admins pull and delete models on the operator's Ollama servers (ollama.host, ollama.pool)", def: constant("false")},
 	{Key: "budget.tenant_daily_tokens", Help: "LLM tokens a tenant may use per day (0: unlimited; `nyxcore budget set` overrides per tenant)", def: constant("0")},
 	{Key: "budget.tenant_monthly_tokens", Help: "LLM tokens a tenant may use per month (0: unlimited)", def: constant("0")},
 	{Key: "budget.user_daily_tokens", Help: "LLM tokens one user may use per day in a tenant (0: unlimited)", def: constant("0")},
 	{Key: "budget.user_monthly_tokens", Help: "LLM tokens one user may use per month in a tenant (0: unlimited)", def: constant("0")},
 	{Key: "ratelimit.enabled", Help: "limit API requests per IP, user and tenant (turn off only behind a gateway that limits)", def: constant("true")},
 	{Key: "ratelimit.policy", Help: "when Redis is unreachable: open (allow and log an alarm) or closed (refuse)", def: constant("open")},
-	{Key: "outbound.allow", Help: "addresses tenant-configured URLs may reach beyond the public internet: loopback, private and/or CIDR prefixes", def: constant("loopback")},
+	{Key: "outbound.allow", Help: "addresses tenant-configured URLs may reach beyond the public internet: loopback, private, CIDR prefixes and/or exact host:port endpoints (empty: public internet only; the operator's Ollama servers are always reachable at their configured address)"},
 	{Key: "api.max_body_bytes", Help: "largest accepted JSON request body", def: constant("1048576")},
 }
 

@@ -171,3 +171,29 @@ func TestDNSRebindingRefusedAtDial(t *testing.T) {
 		t.Fatalf("the local server was reached %d times", hits.Load())
 	}
 }
+
+// TestReservedEndpoints: the operator's own server stays out of reach of
+// tenant URLs through any alias, even where loopback is allowed, and other
+// loopback ports are unaffected.
+func TestReservedEndpoints(t *testing.T) {
+	operator := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.Error("the reserved server was reached") }))
+	defer operator.Close()
+	_, port, _ := net.SplitHostPort(operator.Listener.Addr().String())
+	base, _ := outbound.Parse("loopback")
+	p, err := base.WithReserved("127.0.0.1:" + port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, u := range []string{operator.URL, "http://localhost:" + port, "http://[::ffff:127.0.0.1]:" + port} {
+		if err := p.CheckURL(ctx, u); !errors.Is(err, outbound.ErrForbidden) {
+			t.Errorf("CheckURL(%s) = %v, want refused", u, err)
+		}
+	}
+	if _, err := p.Client().Get("http://localhost:" + port + "/"); err == nil {
+		t.Error("GET through an alias of the reserved endpoint succeeded")
+	}
+	if err := p.CheckURL(ctx, "http://127.0.0.1:6000"); err != nil {
+		t.Errorf("another loopback port refused: %v", err)
+	}
+}

@@ -35,7 +35,7 @@ func (p *Policy) dial(ctx context.Context, network, address string) (net.Conn, e
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second, Resolver: p.resolver,
 		Control: func(_, dialled string, _ syscall.RawConn) error {
 			if named {
-				return nil
+				return p.controlReserved(dialled)
 			}
 			return p.control(dialled)
 		}}
@@ -50,6 +50,16 @@ func (p *Policy) control(address string) error {
 		return fmt.Errorf("%w: %s", ErrForbidden, address)
 	}
 	return p.CheckAddrPort(ap)
+}
+
+// controlReserved is control for a named endpoint: only the reserved
+// endpoints are refused.
+func (p *Policy) controlReserved(address string) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrForbidden, address)
+	}
+	return p.checkReserved(ap)
 }
 
 // checkRedirect re-checks every hop: a public server may answer with a

@@ -33,6 +33,7 @@ type Policy struct {
 	private   bool
 	prefixes  []netip.Prefix
 	endpoints []endpoint
+	reserved  []endpoint
 	resolver  *net.Resolver
 }
 
@@ -167,8 +168,12 @@ func (p *Policy) Check(addr netip.Addr) error {
 	return fmt.Errorf("%w: %s is %s; the operator can allow it with NYX_OUTBOUND_ALLOW", ErrForbidden, addr, why)
 }
 
-// CheckAddrPort is Check that also accepts the exact endpoints allowed.
+// CheckAddrPort is Check that also accepts the exact endpoints allowed
+// and refuses the reserved ones.
 func (p *Policy) CheckAddrPort(ap netip.AddrPort) error {
+	if err := p.checkReserved(ap); err != nil {
+		return err
+	}
 	if p.allowsName(ap.Addr().String(), ap.Port()) {
 		return nil
 	}

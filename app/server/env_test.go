@@ -106,6 +106,12 @@ func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama
 
 // newEnvLimited is newEnvWith with the given limits (nil: roomy ones).
 func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string, tight ratelimit.Limits) *env {
+	return newEnvRegistry(t, open, func(*config.Config) *registry.Registry { return newRegistry(t, builtinOllama) }, tight)
+}
+
+// newEnvRegistry is newEnvLimited whose registry newReg builds from the
+// env's configuration.
+func newEnvRegistry(t *testing.T, open func(t *testing.T) store.Store, newReg func(*config.Config) *registry.Registry, tight ratelimit.Limits) *env {
 	t.Helper()
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err != nil {
@@ -128,7 +134,7 @@ func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOll
 	}
 	log := audit.New(st)
 	hooks.Register(app, st, log)
-	reg := newRegistry(t, builtinOllama)
+	reg := newReg(cfg)
 	hub := realtime.New(realtime.Options{})
 	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
 	t.Cleanup(func() { engine.Shutdown(time.Second); hub.Close() })
