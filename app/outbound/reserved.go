@@ -56,4 +56,3 @@ func (p *Policy) endpointHas(ep endpoint, addr netip.Addr) bool {
 	}
 	return slices.ContainsFunc(addrs, func(a netip.Addr) bool { return a.Unmap() == addr })
 }
-

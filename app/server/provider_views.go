@@ -28,11 +28,8 @@ type providerView struct {
 	EnabledModels []string  `json:"enabled_models"`
 	Enabled       bool      `json:"enabled"`
 	Builtin       bool      `json:"builtin"`
-	// Operator marks the operator's own Ollama servers (shared by every
-	// tenant); Manageable says whether this tenant's admins may pull and
-	// delete models there.
-	Operator   bool `json:"operator"`
-	Manageable bool `json:"manageable"`
+	Operator      bool      `json:"operator"`   // one of the operator's shared Ollama servers
+	Manageable    bool      `json:"manageable"` // this tenant's admins may pull and delete models there
 	CreatedAt     time.Time `json:"created_at,omitzero"`
 	UpdatedAt     time.Time `json:"updated_at,omitzero"`
 }
