@@ -349,7 +349,9 @@ func TestHelpListsEverySetting(t *testing.T) {
 // rotate` re-encrypts it so the server can still use it afterwards.
 func TestKeysAtRestAndRotation(t *testing.T) {
 	dir := t.TempDir()
-	env := cleanEnv()
+	// Tenant URLs reach the public internet only; the operator allows the
+	// one local port the provider below points at (nothing listens there).
+	env := cleanEnv("NYX_OUTBOUND_ALLOW=127.0.0.1:1")
 	const key = "sk-live-NYXCLEARTEXTKEY-0042"
 	s := serve(t, env, dir)
 	_, tok := s.signUp(t, "ada@example.com")

@@ -61,16 +61,12 @@ func openPlanes(ctx context.Context, cfg *config.Config, dataDir string) (server
 		st.Close()
 		return server.Deps{}, nil, err
 	}
-	builtin := ""
-	if cfg.Mode() == config.ModeEmbedded {
-		builtin = cfg.Ollama.Host
-	}
 	guard, err := outbound.Parse(cfg.Outbound.Allow)
 	if err != nil {
 		st.Close()
 		return server.Deps{}, nil, fmt.Errorf("NYX_OUTBOUND_ALLOW: %w", err)
 	}
-	reg := registry.New(registry.Options{Keyring: secrets.ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax, Outbound: guard})
+	reg := registry.New(registry.ConfigOptions(cfg, secrets.ring, guard))
 	hub := realtime.New(realtime.Options{})
 	revoker, closeRevoker, err := openRevoker(ctx, hub, k)
 	if err != nil {

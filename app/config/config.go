@@ -153,6 +153,24 @@ type Auth struct {
 type Ollama struct {
 	Host      string `mapstructure:"host"`
 	NumCtxMax int    `mapstructure:"num_ctx_max"`
+	// Pool lists more operator-run servers (comma-separated).
+	Pool string `mapstructure:"pool"`
+	// TenantManage delegates pulling and deleting models on operator
+	// servers to tenant admins.
+	TenantManage bool `mapstructure:"tenant_manage"`
+}
+
+// OperatorHosts is every Ollama server the operator configured: the
+// default one first, then the pool. Tenants share them, so only the
+// operator manages their models.
+func (o Ollama) OperatorHosts() []string {
+	var out []string
+	for _, h := range append([]string{o.Host}, strings.Split(o.Pool, ",")...) {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // API tunes the JSON API.
@@ -278,6 +296,11 @@ func (c *Config) Validate() error {
 	if c.Ollama.NumCtxMax < 256 {
 		errs = append(errs, fmt.Errorf("ollama.num_ctx_max (NYX_OLLAMA_NUM_CTX_MAX) must be at least 256"))
 	}
+	for _, h := range c.Ollama.OperatorHosts() {
+		if !validOllamaHost(h) {
+			errs = append(errs, fmt.Errorf("ollama.host / ollama.pool (NYX_OLLAMA_HOST / NYX_OLLAMA_POOL): %q is not an http(s)://host:port address", h))
+		}
+	}
 	if c.API.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("api.max_body_bytes (NYX_API_MAX_BODY_BYTES) must be at least 1024"))
 	}
@@ -380,4 +403,14 @@ func validHost(s string) bool {
 		}
 	}
 	return true
+}
+
+// validOllamaHost accepts what OLLAMA_HOST accepts: host, host:port or an
+// http(s) URL with a host.
+func validOllamaHost(s string) bool {
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != "" && u.User == nil
 }

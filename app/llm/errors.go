@@ -27,7 +27,8 @@ const (
 type Error struct {
 	Kind       ErrorKind
 	Provider   string // provider kind or host, for messages
-	Message    string // safe to show a user: never contains keys
+	Message    string // safe to show a user: never contains keys, and of the upstream's text at most an Excerpt
+	Status     int    // the upstream's HTTP status, 0 when there was no HTTP answer
 	RetryAfter time.Duration
 	Err        error // underlying cause, for logs
 }

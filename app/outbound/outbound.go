@@ -1,10 +1,13 @@
 // Package outbound decides which addresses the server may connect to on a
-// user's behalf. Every URL a tenant can configure (provider base URLs,
+// tenant's behalf. Every URL a tenant can configure (provider base URLs,
 // later webhooks) goes through a Policy, which refuses loopback, private,
 // link-local (cloud metadata), unspecified and multicast addresses unless
-// the operator allowed them. The check runs when a URL is saved (after DNS
-// resolution, for a clear error) and again on every connection (on the
-// address actually dialled), so DNS rebinding cannot slip past it.
+// the operator allowed them, by range or as exact host:port endpoints. The
+// check runs when a URL is saved (after DNS resolution, for a clear error),
+// on every redirect hop, and again on every connection (on the address
+// actually dialled), so DNS rebinding cannot slip past it. Operator
+// endpoints (the Ollama hosts set by flags or environment) do not go
+// through a Policy at all: the operator chose them.
 package outbound
 
 import (
@@ -12,28 +15,40 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
 // ErrForbidden is returned (wrapped) for an address the policy refuses.
 var ErrForbidden = errors.New("outbound address not allowed")
 
-// Policy is safe for concurrent use.
+// Policy is safe for concurrent use; it is never changed after Parse (the
+// With methods return copies).
 type Policy struct {
-	loopback bool
-	private  bool
-	prefixes []netip.Prefix
-	resolver *net.Resolver
+	loopback  bool
+	private   bool
+	prefixes  []netip.Prefix
+	endpoints []endpoint
+	reserved  []endpoint
+	resolver  *net.Resolver
+}
+
+// endpoint is one exact host:port the operator allowed. host is a
+// canonical IP address or a lower-case DNS name.
+type endpoint struct {
+	host string
+	port uint16
 }
 
 // Parse reads a comma-separated allow list: "loopback", "private" (RFC
-// 1918, unique-local IPv6 and carrier-grade NAT) and CIDR prefixes such as
-// 10.20.0.0/16 or 169.254.0.0/16. Everything public is always allowed.
+// 1918, unique-local IPv6 and carrier-grade NAT), CIDR prefixes or single
+// addresses such as 10.20.0.0/16 or 169.254.169.254, and exact endpoints
+// such as 127.0.0.1:11434, [::1]:8000 or gpu-box:11434 (that port on that
+// address or name only). Everything public is always allowed.
 func Parse(spec string) (*Policy, error) {
 	p := &Policy{resolver: net.DefaultResolver}
 	for _, item := range strings.Split(spec, ",") {
@@ -44,23 +59,86 @@ func Parse(spec string) (*Policy, error) {
 		case "private":
 			p.private = true
 		default:
-			pre, err := netip.ParsePrefix(item)
-			if err != nil {
-				if addr, aerr := netip.ParseAddr(item); aerr == nil {
-					pre = netip.PrefixFrom(addr, addr.BitLen())
-				} else {
-					return nil, fmt.Errorf("outbound: %q is not loopback, private or a CIDR prefix", item)
-				}
+			if err := p.add(item); err != nil {
+				return nil, err
 			}
-			p.prefixes = append(p.prefixes, pre.Masked())
 		}
 	}
 	return p, nil
 }
 
+// add parses one prefix, address or endpoint entry.
+func (p *Policy) add(item string) error {
+	if pre, err := netip.ParsePrefix(item); err == nil {
+		p.prefixes = append(p.prefixes, pre.Masked())
+		return nil
+	}
+	if addr, err := netip.ParseAddr(item); err == nil {
+		p.prefixes = append(p.prefixes, netip.PrefixFrom(addr, addr.BitLen()))
+		return nil
+	}
+	ep, err := parseEndpoint(item)
+	if err != nil {
+		return fmt.Errorf("outbound: %q is not loopback, private, a CIDR prefix or a host:port: %w", item, err)
+	}
+	p.endpoints = append(p.endpoints, ep)
+	return nil
+}
+
+func parseEndpoint(hostport string) (endpoint, error) {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return endpoint{}, err
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || n == 0 {
+		return endpoint{}, fmt.Errorf("port %q must be 1 to 65535", port)
+	}
+	if err := ValidHost(host); err != nil {
+		return endpoint{}, err
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		host = a.Unmap().String()
+	}
+	return endpoint{host: strings.ToLower(strings.TrimSuffix(host, ".")), port: uint16(n)}, nil
+}
+
+// WithEndpoints returns a copy of p that also allows the exact host:port
+// pairs given (as "host:port" or URLs with a port).
+func (p *Policy) WithEndpoints(hostports ...string) (*Policy, error) {
+	q := *p
+	q.endpoints = slices.Clone(p.endpoints)
+	for _, hp := range hostports {
+		ep, err := parseEndpoint(hp)
+		if err != nil {
+			return nil, fmt.Errorf("outbound: endpoint %q: %w", hp, err)
+		}
+		q.endpoints = append(q.endpoints, ep)
+	}
+	return &q, nil
+}
+
+// WithResolver returns a copy of p that resolves names (at save time and
+// when dialling) through r.
+func (p *Policy) WithResolver(r *net.Resolver) *Policy {
+	q := *p
+	q.resolver = r
+	return &q
+}
+
+// allowsName reports whether host:port is an endpoint the operator named.
+func (p *Policy) allowsName(host string, port uint16) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if a, err := netip.ParseAddr(host); err == nil {
+		host = a.Unmap().String()
+	}
+	return slices.Contains(p.endpoints, endpoint{host: host, port: port})
+}
+
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
-// Check refuses addr unless it is public or allowed.
+// Check refuses addr unless it is public or allowed by a range. Endpoint
+// entries need the port: see CheckAddrPort.
 func (p *Policy) Check(addr netip.Addr) error {
 	addr = addr.Unmap()
 	for _, pre := range p.prefixes {
@@ -90,15 +168,41 @@ func (p *Policy) Check(addr netip.Addr) error {
 	return fmt.Errorf("%w: %s is %s; the operator can allow it with NYX_OUTBOUND_ALLOW", ErrForbidden, addr, why)
 }
 
-// CheckURL resolves the URL's host and checks every address it has.
+// CheckAddrPort is Check that also accepts the exact endpoints allowed
+// and refuses the reserved ones.
+func (p *Policy) CheckAddrPort(ap netip.AddrPort) error {
+	if err := p.checkReserved(ap); err != nil {
+		return err
+	}
+	if p.allowsName(ap.Addr().String(), ap.Port()) {
+		return nil
+	}
+	if err := p.Check(ap.Addr()); err != nil {
+		return fmt.Errorf("%w (port %d)", err, ap.Port())
+	}
+	return nil
+}
+
+// CheckURL refuses a URL whose host is not canonical, and resolves its host
+// and checks every address it has, on the URL's port.
 func (p *Policy) CheckURL(ctx context.Context, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Hostname() == "" {
-		return fmt.Errorf("%w: %q has no host", ErrForbidden, raw)
+		return fmt.Errorf("%w: %q has no host", ErrInvalidHost, raw)
 	}
 	host := u.Hostname()
+	if err := ValidHost(host); err != nil {
+		return err
+	}
+	port, err := urlPort(u)
+	if err != nil {
+		return err
+	}
+	if p.allowsName(host, port) {
+		return nil
+	}
 	if addr, err := netip.ParseAddr(host); err == nil {
-		return p.Check(addr)
+		return p.CheckAddrPort(netip.AddrPortFrom(addr, port))
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -109,36 +213,27 @@ func (p *Policy) CheckURL(ctx context.Context, raw string) error {
 		return nil
 	}
 	for _, a := range addrs {
-		if err := p.Check(a); err != nil {
+		if err := p.CheckAddrPort(netip.AddrPortFrom(a, port)); err != nil {
 			return fmt.Errorf("%s resolves to %w", host, err)
 		}
 	}
 	return nil
 }
 
-// control checks the address a socket is about to connect to.
-func (p *Policy) control(_, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("%w: %s", ErrForbidden, address)
+// urlPort is the URL's port, or its scheme's default.
+func urlPort(u *url.URL) (uint16, error) {
+	if s := u.Port(); s != "" {
+		n, err := strconv.ParseUint(s, 10, 16)
+		if err != nil || n == 0 {
+			return 0, fmt.Errorf("%w: port %q", ErrInvalidHost, s)
+		}
+		return uint16(n), nil
 	}
-	return p.Check(ap.Addr())
-}
-
-// Transport is an HTTP transport whose every connection is checked. It
-// ignores proxy settings: a proxy would dial on the server's behalf.
-func (p *Policy) Transport() *http.Transport {
-	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second, Control: p.control}
-	return &http.Transport{
-		DialContext:           d.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConnsPerHost:   8,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 5 * time.Minute, // a cold model load can take minutes
+	switch u.Scheme {
+	case "http":
+		return 80, nil
+	case "https":
+		return 443, nil
 	}
+	return 0, fmt.Errorf("%w: %q is not an http(s) URL", ErrForbidden, u.Redacted())
 }
-
-// Client returns an HTTP client over Transport, with no overall timeout
-// (streams run long; callers bound them with contexts).
-func (p *Policy) Client() *http.Client { return &http.Client{Transport: p.Transport()} }

@@ -14,7 +14,9 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/kv/kvtest"
+	"github.com/nyxcore/nyxcore/app/llm/registry"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/store"
 )
@@ -47,7 +49,7 @@ var runID = strconv.FormatInt(time.Now().UnixNano()%1_000_000, 10)
 // several addresses.
 func newAuthEnv(t *testing.T, open func(t *testing.T) store.Store, kvURL string) *env {
 	t.Helper()
-	e := newEnvKV(t, open, "http://127.0.0.1:1", authLimits, kvURL)
+	e := newEnvKV(t, open, func(*config.Config) *registry.Registry { return newRegistry(t, "http://127.0.0.1:1") }, authLimits, kvURL)
 	s := e.app.Settings()
 	s.TrustedProxy.Headers = []string{"X-Forwarded-For"}
 	if err := e.app.Save(s); err != nil {

@@ -111,13 +111,19 @@ func newEnvWith(t *testing.T, open func(t *testing.T) store.Store, builtinOllama
 
 // newEnvLimited is newEnvWith with the given limits (nil: roomy ones).
 func newEnvLimited(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string, tight ratelimit.Limits) *env {
-	t.Helper()
-	return newEnvKV(t, open, builtinOllama, tight, "")
+	return newEnvRegistry(t, open, func(*config.Config) *registry.Registry { return newRegistry(t, builtinOllama) }, tight)
 }
 
-// newEnvKV is newEnvLimited with its limits in the Redis at kvURL ("":
+// newEnvRegistry is newEnvLimited whose registry newReg builds from the
+// env's configuration.
+func newEnvRegistry(t *testing.T, open func(t *testing.T) store.Store, newReg func(*config.Config) *registry.Registry, tight ratelimit.Limits) *env {
+	t.Helper()
+	return newEnvKV(t, open, newReg, tight, "")
+}
+
+// newEnvKV is newEnvRegistry with its limits in the Redis at kvURL ("":
 // the embedded mode's in-process store).
-func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, builtinOllama string, tight ratelimit.Limits, kvURL string) *env {
+func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, newReg func(*config.Config) *registry.Registry, tight ratelimit.Limits, kvURL string) *env {
 	t.Helper()
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err != nil {
@@ -140,7 +146,7 @@ func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, builtinOllama s
 	}
 	log := audit.New(st, audit.NewKeys([]byte("server test audit chain key"), []byte("server test audit checkpoint key")))
 	hooks.Register(app, st, log)
-	reg := newRegistry(t, builtinOllama)
+	reg := newReg(cfg)
 	hub := realtime.New(realtime.Options{})
 	hooks.RegisterRevocation(app, hub)
 	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{FlushEvery: 50 * time.Millisecond})

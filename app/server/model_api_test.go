@@ -78,9 +78,15 @@ func TestModelsAndPersonasAgainstRealOllama(t *testing.T) {
 		t.Fatalf("try with a missing model: %v %v", names, data)
 	}
 
-	r = e.call("alice", "DELETE", "/api/nyx/tenants/acme/models?provider=local-ollama&model=absent:latest", nil)
+	// The local Ollama is the operator's: superusers manage it.
+	e.superuser()
+	r = e.call("root", "DELETE", "/api/nyx/operator/models?host="+srv.URL()+"&model=absent:latest", nil)
 	if r.status != 404 || r.json["code"] != "model_not_found" {
 		t.Fatalf("deleting a missing model: %d %s", r.status, r.raw)
+	}
+	r = e.call("alice", "DELETE", "/api/nyx/tenants/acme/models?provider=local-ollama&model=absent:latest", nil)
+	if r.status != 403 || r.json["code"] != "operator_host" {
+		t.Fatalf("a tenant owner deleting on the operator's Ollama: %d %s", r.status, r.raw)
 	}
 	r = e.call("bob", "POST", "/api/nyx/tenants/acme/models/pull", map[string]any{"provider": "local-ollama", "model": "bad name"})
 	if r.status != 400 || r.json["code"] != "invalid_model" {
@@ -90,7 +96,7 @@ func TestModelsAndPersonasAgainstRealOllama(t *testing.T) {
 	if r.status != 403 {
 		t.Fatalf("member pulled a model: %d", r.status)
 	}
-	status, names, data = e.sseEvents("bob", "/api/nyx/tenants/acme/models/pull", `{"provider":"local-ollama","model":"nyx-absent-model:latest"}`)
+	status, names, data = e.sseEvents("root", "/api/nyx/operator/models/pull", `{"host":"`+srv.URL()+`","model":"nyx-absent-model:latest"}`)
 	if status != 200 || len(names) == 0 || names[len(names)-1] != "error" ||
 		!(strings.Contains(data[len(data)-1], "model_not_found") || strings.Contains(data[len(data)-1], "provider_unavailable")) {
 		t.Fatalf("pull of a model that does not exist: %d %v %v", status, names, data)

@@ -25,6 +25,9 @@ type modelView struct {
 	Size          int64  `json:"size"`
 	ContextLength int    `json:"context_length"`
 	Loaded        bool   `json:"loaded"`
+	// Manageable says whether this tenant's admins may delete the model
+	// (false on the operator's shared servers).
+	Manageable bool `json:"manageable"`
 }
 
 // providerProblem reports a provider that could not be listed.
@@ -86,14 +89,38 @@ func (a *api) providerModels(ctx context.Context, p store.Provider) ([]modelView
 	if err != nil {
 		return nil, err
 	}
+	if err := checkModelNames(ms); err != nil {
+		return nil, err
+	}
 	out := make([]modelView, 0, len(ms))
 	for _, m := range ms {
 		if len(p.EnabledModels) > 0 && !slices.Contains(p.EnabledModels, m.Name) {
 			continue
 		}
-		out = append(out, viewModel(p, m))
+		v := viewModel(p, m)
+		v.Manageable = a.Registry.Manageable(p)
+		out = append(out, v)
 	}
 	return out, nil
+}
+
+// maxModels bounds one provider's list: no real server has more.
+const maxModels = 5000
+
+// checkModelNames refuses a list that is not a model server's: a name that
+// is not shaped like a model name, or more models than any server has.
+// The whole list is refused, not filtered, since whatever answered is not
+// a model server and none of its data should be shown.
+func checkModelNames(ms []llm.Model) error {
+	if len(ms) > maxModels {
+		return llm.Errorf(llm.KindBadResponse, "", nil, "the server listed more than %d models: it does not look like a model server", maxModels)
+	}
+	for _, m := range ms {
+		if !llm.ValidModelName(m.Name) {
+			return llm.Errorf(llm.KindBadResponse, "", nil, "the server listed names that are not model names: it does not look like a model server")
+		}
+	}
+	return nil
 }
 
 func viewModel(p store.Provider, m llm.Model) modelView {

@@ -17,9 +17,8 @@ type modelRef struct {
 // manager resolves a {provider, model} body to an Ollama host that can
 // pull and delete.
 func (a *api) manager(e *core.RequestEvent, ref modelRef) (llm.ModelManager, error) {
-	model := strings.TrimSpace(ref.Model)
-	if model == "" || len(model) > 200 || strings.ContainsAny(model, " \t\r\n") {
-		return nil, fieldError(http.StatusBadRequest, "invalid_model", "model", "Name a model such as llama3.2:3b.")
+	if err := validModelRef(ref.Model); err != nil {
+		return nil, err
 	}
 	p, err := a.provider(e, ref.Provider)
 	if err != nil {
@@ -33,8 +32,17 @@ func (a *api) manager(e *core.RequestEvent, ref modelRef) (llm.ModelManager, err
 	if !ok {
 		return nil, fieldError(http.StatusBadRequest, "not_supported", "provider", "Only Ollama hosts can pull and delete models.")
 	}
+	if !a.Registry.Manageable(p) {
+		return nil, errOperatorHost
+	}
 	return m, nil
 }
+
+// errOperatorHost refuses tenant admins on the operator's shared Ollama
+// servers, whatever provider row names them: one tenant must not delete
+// every tenant's models or fill the operator's disk.
+var errOperatorHost = fieldError(http.StatusForbidden, "operator_host", "provider",
+	"This is the server operator's shared Ollama host: its models are managed by the operator (a superuser), not by tenants.")
 
 // pullModel answers POST /api/nyx/tenants/{tenant}/models/pull (admin) with
 // an SSE stream: "progress" events, then "done" or "error". Bad input is
@@ -49,8 +57,14 @@ func (a *api) pullModel(e *core.RequestEvent) error {
 		return a.fail(e, err)
 	}
 	a.record(e, tenantID(e), "model.pull", "model", strings.TrimSpace(ref.Model), map[string]any{"provider": ref.Provider})
+	return streamPull(e, m, strings.TrimSpace(ref.Model))
+}
+
+// streamPull runs a pull on m as an SSE stream: "progress" events, then
+// "done" or "error".
+func streamPull(e *core.RequestEvent, m llm.ModelManager, model string) error {
 	s := startSSE(e)
-	err = m.Pull(e.Request.Context(), strings.TrimSpace(ref.Model), func(p llm.PullProgress) error {
+	err := m.Pull(e.Request.Context(), model, func(p llm.PullProgress) error {
 		return s.send("progress", p)
 	})
 	if err != nil {
@@ -61,7 +75,7 @@ func (a *api) pullModel(e *core.RequestEvent) error {
 		s.send("error", ae) //nolint:errcheck // best effort: the client may be gone
 		return nil
 	}
-	s.send("done", map[string]any{"model": strings.TrimSpace(ref.Model)}) //nolint:errcheck // as above
+	s.send("done", map[string]any{"model": model}) //nolint:errcheck // as above
 	return nil
 }
 
@@ -83,4 +97,13 @@ func (a *api) deleteModel(e *core.RequestEvent) error {
 	}
 	a.record(e, tenantID(e), "model.delete", "model", strings.TrimSpace(ref.Model), map[string]any{"provider": ref.Provider})
 	return e.NoContent(http.StatusNoContent)
+}
+
+// validModelRef checks a model name to pull or delete.
+func validModelRef(name string) error {
+	model := strings.TrimSpace(name)
+	if model == "" || len(model) > 200 || strings.ContainsAny(model, " \t\r\n") {
+		return fieldError(http.StatusBadRequest, "invalid_model", "model", "Name a model such as llama3.2:3b.")
+	}
+	return nil
 }

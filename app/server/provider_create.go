@@ -31,7 +31,7 @@ func (a *api) createProvider(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
-	if err := a.allowedURL(e, p.BaseURL); err != nil {
+	if err := a.allowedURL(e, p.Kind, p.BaseURL); err != nil {
 		return a.fail(e, err)
 	}
 	p.TenantID, p.ID = tenantID(e), store.NewID()
@@ -47,7 +47,7 @@ func (a *api) createProvider(e *core.RequestEvent) error {
 	}
 	a.record(e, created.TenantID, "provider.create", "provider", created.ID,
 		map[string]any{"kind": created.Kind, "name": created.Name, "base_url": created.BaseURL, "api_key_set": created.APIKey != ""})
-	return e.JSON(http.StatusCreated, viewProvider(*created))
+	return e.JSON(http.StatusCreated, a.viewProvider(*created))
 }
 
 func newProviderRow(body createProviderBody) (store.Provider, string, error) {

@@ -14,7 +14,7 @@ func (a *api) listProviders(e *core.RequestEvent) error {
 	}
 	out := list[providerView]{Items: make([]providerView, 0, len(rows))}
 	for _, p := range rows {
-		out.Items = append(out.Items, viewProvider(p))
+		out.Items = append(out.Items, a.viewProvider(p))
 	}
 	return e.JSON(http.StatusOK, out)
 }

@@ -41,7 +41,7 @@ func (a *api) updateProvider(e *core.RequestEvent) error {
 		return a.fail(e, err)
 	}
 	if u.BaseURL != nil {
-		if err := a.allowedURL(e, *u.BaseURL); err != nil {
+		if err := a.allowedURL(e, cur.Kind, *u.BaseURL); err != nil {
 			return a.fail(e, err)
 		}
 	}
@@ -55,7 +55,7 @@ func (a *api) updateProvider(e *core.RequestEvent) error {
 	}
 	a.record(e, p.TenantID, "provider.update", "provider", p.ID,
 		map[string]any{"name": p.Name, "base_url": p.BaseURL, "enabled": p.Enabled, "api_key": key})
-	return e.JSON(http.StatusOK, viewProvider(*p))
+	return e.JSON(http.StatusOK, a.viewProvider(*p))
 }
 
 func (a *api) providerUpdate(tenant string, cur *store.Provider, body updateProviderBody) (store.UpdateProvider, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nyxcore/nyxcore/app/llm"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/outbound"
 	"github.com/nyxcore/nyxcore/app/store"
 )
 
@@ -27,17 +28,20 @@ type providerView struct {
 	EnabledModels []string  `json:"enabled_models"`
 	Enabled       bool      `json:"enabled"`
 	Builtin       bool      `json:"builtin"`
+	Operator      bool      `json:"operator"`   // one of the operator's shared Ollama servers
+	Manageable    bool      `json:"manageable"` // this tenant's admins may pull and delete models there
 	CreatedAt     time.Time `json:"created_at,omitzero"`
 	UpdatedAt     time.Time `json:"updated_at,omitzero"`
 }
 
-func viewProvider(p store.Provider) providerView {
+func (a *api) viewProvider(p store.Provider) providerView {
 	models := p.EnabledModels
 	if models == nil {
 		models = []string{}
 	}
 	return providerView{ID: p.ID, Kind: p.Kind, Name: p.Name, BaseURL: p.BaseURL, APIKeySet: p.APIKey != "",
 		APIKeyLast4: p.APIKeyLast4, EnabledModels: models, Enabled: p.Enabled, Builtin: p.ID == registry.BuiltinID,
+		Operator: p.Kind == llm.KindOllama && a.Registry.IsOperatorHost(p.Kind, p.BaseURL), Manageable: a.Registry.Manageable(p),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
@@ -64,23 +68,31 @@ func (a *api) provider(e *core.RequestEvent, id string) (store.Provider, error) 
 	return store.Provider{}, errProviderNotFound
 }
 
-// validBaseURL accepts absolute http(s) URLs only.
+// validBaseURL accepts absolute http(s) URLs only, whose host is a DNS name
+// or a canonical IP address (never 127.1, 2130706433, 0x7f000001...).
 func validBaseURL(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fieldError(http.StatusBadRequest, "invalid_base_url", "base_url", "The base URL must be an http:// or https:// address, like http://gpu-box:11434.")
 	}
+	if err := outbound.ValidHost(u.Hostname()); err != nil {
+		return "", fieldError(http.StatusBadRequest, "invalid_host", "base_url", "The base URL's host must be a name or a plain IP address such as 10.0.0.5 (no short, octal, hex or decimal forms).")
+	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // allowedURL refuses base URLs that reach addresses the operator did not
 // allow (loopback, private networks, cloud metadata...).
-func (a *api) allowedURL(e *core.RequestEvent, base string) error {
+func (a *api) allowedURL(e *core.RequestEvent, kind, base string) error {
 	if base == "" {
 		return nil
 	}
-	if err := a.Registry.CheckURL(e.Request.Context(), base); err != nil {
+	err := a.Registry.CheckURL(e.Request.Context(), kind, base)
+	switch {
+	case errors.Is(err, outbound.ErrInvalidHost):
+		return fieldError(http.StatusBadRequest, "invalid_host", "base_url", "The base URL's host must be a name or a plain IP address such as 10.0.0.5 (no short, octal, hex or decimal forms).")
+	case err != nil:
 		return fieldError(http.StatusBadRequest, "forbidden_url", "base_url", "This server may not connect there: "+strings.TrimPrefix(err.Error(), "outbound address not allowed: ")+".")
 	}
 	return nil

@@ -85,6 +85,12 @@ func (a *api) routes(se *core.ServeEvent) {
 	g.GET("/tls/root.crt", a.tlsRoot)
 	r.GET(ownership.PathPrefix+"{token}", a.wellKnownDomain).BindFunc(a.rateLimit)
 
+	op := g.Group("/operator")
+	op.BindFunc(a.requireSuperuser, a.rateLimit)
+	op.GET("/ollama", a.listOperatorHosts)
+	op.POST("/models/pull", a.pullOperatorModel)
+	op.DELETE("/models", a.deleteOperatorModel)
+
 	authed := g.Group("")
 	authed.BindFunc(a.requireUser)
 	authed.GET("/me", a.me).BindFunc(a.rateLimit)

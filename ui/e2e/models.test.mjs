@@ -18,6 +18,7 @@ let server
 let browser
 let ollama
 let skip = ''
+let downPort = 0
 const pageErrors = []
 const password = 'correct-horse-42'
 
@@ -35,6 +36,10 @@ before(async () => {
   }
   // The server's built-in provider is this Ollama (startServer passes the environment on).
   process.env.NYX_OLLAMA_HOST = ollama.url
+  // Tenant URLs reach the public internet only; the operator allows the one
+  // local port the "down box" below uses, and nothing else on loopback.
+  downPort = await closedPort()
+  process.env.NYX_OUTBOUND_ALLOW = `127.0.0.1:${downPort}`
   server = await startServer()
 })
 
@@ -124,17 +129,11 @@ test('personas on a real Ollama, live parallel and consensus discussions in two 
   assert.match(await page.getByTestId('model-tiny-eos:latest').textContent(), /Local Ollama/)
   await shot(page, '16-models')
 
-  // Pull: this machine has no internet, so the library cannot be reached; the typed error shows.
-  await page.getByRole('button', { name: 'Pull model' }).click()
-  const pull = page.getByRole('dialog', { name: 'Pull a model' })
-  await pull.getByRole('button', { name: 'Pull' }).click()
-  await pull.getByText('Enter a model name such as llama3.2:3b.').waitFor()
-  await pull.getByLabel('Model', { exact: true }).fill('no-such-model-here:1b')
-  await pull.getByRole('button', { name: 'Pull' }).click()
-  await pull.locator('[data-testid="pull-progress"][data-phase="error"]').waitFor({ timeout: 30_000 })
-  await pull.getByRole('alert').waitFor()
-  await shot(page, '17-models-pull-error', { dark: false })
-  await pull.getByRole('button', { name: 'Cancel' }).click()
+  // The built-in Ollama is the operator's, shared by every workspace: its models are read-only
+  // here (no pull, no delete), even for the workspace's owner.
+  await page.getByTestId('model-tiny:latest').getByText('read-only').waitFor()
+  assert.equal(await page.getByRole('button', { name: 'Pull model' }).count(), 0)
+  assert.equal(await page.getByRole('button', { name: 'Delete tiny:latest' }).count(), 0)
 
   // Providers: the built-in one is marked and not editable; a metadata address is refused
   // beside its field; a host that is down can be added, tested, and shows as a warning on Models.
@@ -156,9 +155,13 @@ test('personas on a real Ollama, live parallel and consensus discussions in two 
   await add.getByRole('button', { name: 'Add provider' }).click()
   await add.getByText('This server is not allowed to connect to that address').waitFor()
   await shot(page, '18-provider-refused', { dark: false })
+  // Other local services (Redis here) stay out of reach by default.
+  await add.getByLabel('Base URL', { exact: true }).fill('http://127.0.0.1:6379')
+  await add.getByRole('button', { name: 'Add provider' }).click()
+  await add.getByText('This server is not allowed to connect to that address').waitFor()
   await add.getByLabel('Kind', { exact: true }).selectOption('ollama')
   await add.getByLabel('Name', { exact: true }).fill('Down box')
-  await add.getByLabel('Base URL', { exact: true }).fill(`http://127.0.0.1:${await closedPort()}`)
+  await add.getByLabel('Base URL', { exact: true }).fill(`http://127.0.0.1:${downPort}`)
   await add.getByLabel('API key', { exact: true }).fill('sk-test-abcd1234')
   await add.getByRole('button', { name: 'Add provider' }).click()
   await add.waitFor({ state: 'detached' })

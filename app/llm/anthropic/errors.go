@@ -44,7 +44,7 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 			status = s // an error event inside the stream
 		}
 		e = fromStatus(status, apiErr.Message, o)
-		e.RetryAfter = llm.RetryAfter(apiErr.Response)
+		e.RetryAfter, e.Status = llm.RetryAfter(apiErr.Response), status
 	case strings.HasPrefix(err.Error(), "received error while streaming"):
 		e = &llm.Error{Kind: llm.KindBadResponse, Message: "the stream carried an unreadable error"}
 	default:
@@ -61,7 +61,7 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 func fromStatus(status int, msg string, o op) *llm.Error {
 	detail := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if msg != "" {
-		detail = llm.Clip(msg)
+		detail = llm.Excerpt(msg) // the JSON error's message field, never a raw body
 	}
 	switch {
 	case status == 401 || status == 402 || status == 403:

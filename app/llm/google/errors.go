@@ -33,7 +33,7 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 	switch {
 	case errors.As(err, &apiErr):
 		e = fromStatus(apiErr, o)
-		e.RetryAfter = retryDelay(apiErr.Details)
+		e.RetryAfter, e.Status = retryDelay(apiErr.Details), apiErr.Code
 	default:
 		e = llm.FromTransport(err, p.host)
 	}
@@ -48,8 +48,8 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 func fromStatus(ae genai.APIError, o op) *llm.Error {
 	status := ae.Code
 	detail := fmt.Sprintf("%d %s", status, http.StatusText(status))
-	if ae.Message != "" {
-		detail = llm.Clip(ae.Message)
+	if ae.Message != "" && structured(ae) {
+		detail = llm.Excerpt(ae.Message)
 	}
 	switch {
 	case status == 401 || status == 403 || badKey(ae):
@@ -99,4 +99,11 @@ func retryDelay(details []map[string]any) time.Duration {
 		}
 	}
 	return 0
+}
+
+// structured reports whether ae was decoded from Google's JSON error
+// (whose status is an enum such as INVALID_ARGUMENT): for any other answer
+// the SDK puts the raw body in Message, which must not reach the tenant.
+func structured(ae genai.APIError) bool {
+	return ae.Status != "" && !strings.ContainsAny(ae.Status, " abcdefghijklmnopqrstuvwxyz")
 }

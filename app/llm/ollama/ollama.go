@@ -8,7 +8,6 @@ package ollama
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,6 +31,8 @@ type Host struct {
 	client    *api.Client
 	http      *http.Client // for streaming chat (see streamChat)
 	numCtxMax int
+	// showErrors: see Options.ShowErrors.
+	showErrors bool
 
 	mu     sync.Mutex
 	ctxLen map[string]int // model -> context length from /api/show
@@ -54,6 +55,10 @@ type Options struct {
 	// HTTPClient overrides the transport (tests); it must not set a
 	// Timeout, which would cut long streams.
 	HTTPClient *http.Client
+	// ShowErrors lets excerpts of the server's error texts reach users
+	// even where they cannot be told apart from a raw body: set for the
+	// operator's own servers, never for tenant-supplied URLs.
+	ShowErrors bool
 }
 
 // NewHost returns a Host for base, which may be "host:port" or a URL.
@@ -75,7 +80,7 @@ func NewHost(base string, opts Options) (*Host, error) {
 	if n <= 0 {
 		n = DefaultNumCtxMax
 	}
-	return &Host{url: u.String(), client: api.NewClient(u, hc), http: hc, numCtxMax: n, ctxLen: map[string]int{}}, nil
+	return &Host{url: u.String(), client: api.NewClient(u, hc), http: hc, numCtxMax: n, showErrors: opts.ShowErrors, ctxLen: map[string]int{}}, nil
 }
 
 // ParseURL accepts what OLLAMA_HOST accepts ("host", "host:port",
@@ -163,49 +168,6 @@ func (h *Host) contextLength(ctx context.Context, model string) int {
 	h.ctxLen[model] = n
 	h.mu.Unlock()
 	return n
-}
-
-// classify turns client errors into typed llm errors.
-func (h *Host) classify(ctx context.Context, err error) *llm.Error {
-	if e := llm.FromContext(ctx, h.url); e != nil {
-		return e
-	}
-	var le *llm.Error
-	if errors.As(err, &le) {
-		return le
-	}
-	var se api.StatusError
-	if errors.As(err, &se) {
-		msg := strings.ToLower(se.ErrorMessage)
-		switch {
-		case se.StatusCode == http.StatusNotFound || strings.Contains(msg, "not found"):
-			return llm.Errorf(llm.KindModelNotFound, h.url, err, "%s", se.ErrorMessage)
-		case se.StatusCode == http.StatusTooManyRequests || se.StatusCode == http.StatusServiceUnavailable && strings.Contains(msg, "busy"):
-			return llm.Errorf(llm.KindRateLimited, h.url, err, "%s", se.ErrorMessage)
-		case se.StatusCode == http.StatusUnauthorized || se.StatusCode == http.StatusForbidden:
-			return llm.Errorf(llm.KindAuth, h.url, err, "the Ollama host refused the credentials")
-		case se.StatusCode >= 500:
-			return llm.Errorf(llm.KindUnavailable, h.url, err, "%s", se.ErrorMessage)
-		}
-		return llm.Errorf(llm.KindInvalid, h.url, err, "%s", se.ErrorMessage)
-	}
-	var ae api.AuthorizationError
-	if errors.As(err, &ae) {
-		return llm.Errorf(llm.KindAuth, h.url, err, "the Ollama host refused the credentials")
-	}
-	var ue *url.Error
-	var ne net.Error
-	if errors.As(err, &ue) || errors.As(err, &ne) {
-		return llm.Errorf(llm.KindUnavailable, h.url, err, "cannot reach the Ollama host at %s", h.url)
-	}
-	return llm.Errorf(llm.KindBadResponse, h.url, err, "unexpected answer from %s: %s", h.url, truncate(err.Error(), 200))
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 var _ llm.Provider = (*Host)(nil)

@@ -6,13 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/ollama/ollama/api"
+
+	"github.com/nyxcore/nyxcore/app/llm"
 )
 
 // maxLine bounds one NDJSON chunk; a reply's chunk is a token or a few.
@@ -63,7 +64,7 @@ func (h *Host) streamChat(ctx context.Context, req *api.ChatRequest, fn func(api
 				long = append(long, line...)
 			}
 			if len(long) > maxLine {
-				return fmt.Errorf("a streamed chunk from %s is over %d bytes", h.url, maxLine)
+				return llm.Errorf(llm.KindBadResponse, h.url, nil, "a streamed chunk from %s is over %d bytes", h.url, maxLine)
 			}
 			line = long
 		}
@@ -89,18 +90,14 @@ func (h *Host) streamChat(ctx context.Context, req *api.ChatRequest, fn func(api
 func (h *Host) chunk(res *http.Response, line []byte, fn func(api.ChatResponse) error) error {
 	var c chatChunk
 	if err := json.Unmarshal(line, &c); err != nil {
-		if res.StatusCode >= http.StatusBadRequest {
-			return api.StatusError{StatusCode: res.StatusCode, Status: res.Status, ErrorMessage: string(bytes.TrimSpace(line))}
-		}
-		return errors.New(string(bytes.TrimSpace(line)))
+		// Not Ollama's format: the text is kept for logs only.
+		return streamError{status: res.StatusCode, text: string(bytes.TrimSpace(line))}
 	}
 	switch {
 	case res.StatusCode == http.StatusUnauthorized:
 		return api.AuthorizationError{StatusCode: res.StatusCode, Status: res.Status, SigninURL: c.SigninURL}
-	case res.StatusCode >= http.StatusBadRequest:
-		return api.StatusError{StatusCode: res.StatusCode, Status: res.Status, ErrorMessage: c.Error}
-	case c.Error != "":
-		return errors.New(c.Error)
+	case res.StatusCode >= http.StatusBadRequest || c.Error != "":
+		return streamError{status: res.StatusCode, text: c.Error, structured: true}
 	}
 	return fn(c.ChatResponse)
 }

@@ -35,7 +35,7 @@ func TestChatStreamEdgeCases(t *testing.T) {
 		{"an error line mid-stream", 200, chunk("par") + `{"error":"model runner crashed"}` + "\n", "par", llm.KindBadResponse, "model runner crashed"},
 		{"an oversized chunk", 200, chunk("ok") + chunk(strings.Repeat("z", 2<<20)), "ok", llm.KindBadResponse, "over"},
 		{"a 401 with a sign-in URL", 401, `{"error":"unauthorized","signin_url":"https://ollama.com/connect"}` + "\n", "", llm.KindAuth, ""},
-		{"a 500 that is not JSON", 500, "upstream exploded\n", "", llm.KindUnavailable, "upstream exploded"},
+		{"a 500 that is not JSON", 500, "upstream exploded\n", "", llm.KindUnavailable, "HTTP 500"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -65,6 +65,8 @@ func TestChatStreamEdgeCases(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			case c.kind != "" && (!errors.As(err, &le) || le.Kind != c.kind || !strings.Contains(err.Error(), c.errHas)):
 				t.Fatalf("err = %v, want kind %s containing %q", err, c.kind, c.errHas)
+			case le != nil && strings.Contains(le.Message, "exploded"):
+				t.Fatalf("a body that is not Ollama's error format reached the message: %q", le.Message)
 			}
 		})
 	}

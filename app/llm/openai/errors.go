@@ -35,7 +35,7 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 	switch {
 	case errors.As(err, &apiErr):
 		e = fromStatus(apiErr.StatusCode, apiErr.Code, apiErr.Message, o)
-		e.RetryAfter = llm.RetryAfter(apiErr.Response)
+		e.RetryAfter, e.Status = llm.RetryAfter(apiErr.Response), apiErr.StatusCode
 	case errors.As(err, &streamErr):
 		e = fromStreamError(streamErr)
 	default:
@@ -52,7 +52,7 @@ func (p *Provider) classify(ctx context.Context, err error, o op) *llm.Error {
 func fromStatus(status int, code, msg string, o op) *llm.Error {
 	detail := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if msg != "" {
-		detail = llm.Clip(msg)
+		detail = llm.Excerpt(msg) // the JSON error's message field, never a raw body
 	}
 	switch {
 	case status == 401 || status == 403:
@@ -103,7 +103,7 @@ func fromStreamError(se *ssestream.StreamError) *llm.Error {
 		return &llm.Error{Kind: llm.KindBadResponse, Message: "the stream carried an unreadable error"}
 	}
 	code := fmt.Sprint(body.Error.Code)
-	msg := "the stream failed: " + llm.Clip(body.Error.Message)
+	msg := "the stream failed: " + llm.Excerpt(body.Error.Message)
 	switch {
 	case tooLong(code, body.Error.Message):
 		return &llm.Error{Kind: llm.KindContextTooLong, Message: msg}

@@ -8,10 +8,16 @@ package registry
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/llm"
 	"github.com/nyxcore/nyxcore/app/llm/anthropic"
 	"github.com/nyxcore/nyxcore/app/llm/google"
@@ -36,12 +42,25 @@ type Options struct {
 	// Outbound guards every connection to a tenant-configured URL; nil
 	// allows everything (tests of the registry alone).
 	Outbound *outbound.Policy
+	// OperatorOllama lists the Ollama servers the operator configured
+	// (ollama.host, ollama.pool; the built-in one is added). A tenant URL
+	// at exactly one of them is trusted but not the tenant's to manage;
+	// any other route to them is refused.
+	OperatorOllama []string
+	// TenantManage lets tenant admins pull and delete models on operator
+	// servers too.
+	TenantManage bool
 }
 
 // Registry is safe for concurrent use.
 type Registry struct {
 	opts    Options
 	checker *ollama.Checker
+	// operator maps each operator server's host key (see hostKey) to its
+	// normalised URL; tenant is the outbound policy for everything else,
+	// with the operator servers reserved. Both are fixed at New.
+	operator map[string]string
+	tenant   *outbound.Policy
 
 	mu     sync.Mutex
 	hosts  map[string]*ollama.Host
@@ -54,39 +73,107 @@ type cloud struct {
 	p       llm.Provider
 }
 
-// New returns a Registry.
+// New returns a Registry. Operator servers that do not parse are left out
+// (the configuration is validated before).
 func New(opts Options) *Registry {
-	return &Registry{opts: opts, checker: ollama.NewChecker(), hosts: map[string]*ollama.Host{}, clouds: map[string]cloud{}}
+	r := &Registry{opts: opts, checker: ollama.NewChecker(), hosts: map[string]*ollama.Host{}, clouds: map[string]cloud{},
+		operator: map[string]string{}, tenant: opts.Outbound}
+	for _, raw := range append([]string{opts.BuiltinOllama}, opts.OperatorOllama...) {
+		u, err := ollama.ParseURL(raw)
+		key := hostKey(llm.KindOllama, raw)
+		if raw == "" || err != nil || key == "" {
+			continue
+		}
+		r.operator[key] = u.String()
+		if r.tenant != nil {
+			_, hostport, _ := strings.Cut(key, "://")
+			if p, err := r.tenant.WithReserved(hostport); err == nil {
+				r.tenant = p
+			}
+		}
+	}
+	return r
 }
 
 // Run checks Ollama hosts in the background until ctx ends.
 func (r *Registry) Run(ctx context.Context, interval time.Duration) { r.checker.Run(ctx, interval) }
 
-// CheckURL tells whether a tenant may point a provider at raw.
-func (r *Registry) CheckURL(ctx context.Context, raw string) error {
-	if r.opts.Outbound == nil || r.isBuiltin(raw) {
+// CheckURL tells whether a tenant may point a provider of kind at raw:
+// an operator server's own address is trusted, anything else must pass
+// the outbound policy (where the operator servers are reserved).
+func (r *Registry) CheckURL(ctx context.Context, kind, raw string) error {
+	if r.tenant == nil || r.IsOperatorHost(kind, raw) {
 		return nil
 	}
-	return r.opts.Outbound.CheckURL(ctx, raw)
+	return r.tenant.CheckURL(ctx, raw)
 }
 
-// isBuiltin reports whether raw is the operator's own Ollama URL, which
-// is trusted: the operator configured it.
-func (r *Registry) isBuiltin(raw string) bool {
-	if r.opts.BuiltinOllama == "" {
-		return false
+// IsOperatorHost reports whether raw (a provider base URL of kind) is one
+// of the operator's Ollama servers, matched by scheme, host and port.
+func (r *Registry) IsOperatorHost(kind, raw string) bool {
+	_, ok := r.operator[hostKey(kind, raw)]
+	return ok
+}
+
+// Manageable reports whether a tenant admin may pull and delete models on
+// provider p: only on Ollama hosts the tenant added, which are not the
+// operator's, unless the operator delegated that.
+func (r *Registry) Manageable(p store.Provider) bool {
+	return p.Kind == llm.KindOllama && (r.opts.TenantManage || !r.IsOperatorHost(p.Kind, p.BaseURL))
+}
+
+// OperatorHost returns the shared client of operator server raw, for
+// superusers managing its models; false when raw is not one.
+func (r *Registry) OperatorHost(raw string) (*ollama.Host, bool) {
+	u, ok := r.operator[hostKey(llm.KindOllama, raw)]
+	if !ok {
+		return nil, false
 	}
-	a, err1 := ollama.ParseURL(raw)
-	b, err2 := ollama.ParseURL(r.opts.BuiltinOllama)
-	return err1 == nil && err2 == nil && a.String() == b.String()
+	h, err := r.host(u)
+	return h, err == nil
 }
 
-// client is the HTTP client for a tenant-configured URL.
-func (r *Registry) client(raw string) *http.Client {
-	if r.opts.Outbound == nil || r.isBuiltin(raw) {
+// OperatorHosts lists the operator's Ollama servers (normalised URLs).
+func (r *Registry) OperatorHosts() []string {
+	out := make([]string, 0, len(r.operator))
+	for _, u := range r.operator {
+		out = append(out, u)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// hostKey is scheme://host:port of raw with the kind's default port, ""
+// when raw does not parse. Paths do not matter: the server is the same.
+func hostKey(kind, raw string) string {
+	var u *url.URL
+	var err error
+	if kind == llm.KindOllama {
+		u, err = ollama.ParseURL(raw)
+	} else {
+		u, err = url.Parse(strings.TrimSpace(raw))
+	}
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if a, err := netip.ParseAddr(host); err == nil {
+		host = a.Unmap().String()
+	}
+	return u.Scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// client is the HTTP client for a provider URL of kind: the provider's
+// default for the operator's servers, a policy-checked one otherwise.
+func (r *Registry) client(kind, raw string) *http.Client {
+	if r.tenant == nil || r.IsOperatorHost(kind, raw) {
 		return nil // the provider's default
 	}
-	return r.opts.Outbound.Client()
+	return r.tenant.Client()
 }
 
 // KeyAD binds a provider's sealed API key to its tenant and row.
@@ -142,11 +229,11 @@ func (r *Registry) openCloud(p store.Provider) (llm.Provider, error) {
 	}
 	switch p.Kind {
 	case llm.KindOpenAI:
-		return openai.New(openai.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.BaseURL)})
+		return openai.New(openai.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.Kind, p.BaseURL)})
 	case llm.KindAnthropic:
-		return anthropic.New(anthropic.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.BaseURL)})
+		return anthropic.New(anthropic.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.Kind, p.BaseURL)})
 	case llm.KindGoogle:
-		return google.New(google.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.BaseURL)})
+		return google.New(google.Config{BaseURL: p.BaseURL, APIKey: key, HTTPClient: r.client(p.Kind, p.BaseURL)})
 	}
 	return nil, llm.Errorf(llm.KindInvalid, p.Kind, nil, "unknown provider kind %q", p.Kind)
 }
@@ -163,7 +250,8 @@ func (r *Registry) host(base string) (*ollama.Host, error) {
 	if h, ok := r.hosts[u.String()]; ok {
 		return h, nil
 	}
-	h, err := ollama.NewHost(u.String(), ollama.Options{NumCtxMax: r.opts.NumCtxMax, HTTPClient: r.client(u.String())})
+	h, err := ollama.NewHost(u.String(), ollama.Options{NumCtxMax: r.opts.NumCtxMax, HTTPClient: r.client(llm.KindOllama, u.String()),
+		ShowErrors: r.IsOperatorHost(llm.KindOllama, u.String())})
 	if err != nil {
 		return nil, err
 	}
@@ -225,3 +313,19 @@ func (ps Personas) Chat(ctx context.Context, tenantID string, p store.Persona, r
 	}
 	return ps.Registry.Chat(ctx, ps.Registry.WithBuiltin(tenantID, rows), p.ProviderID, req, onDelta)
 }
+
+// ConfigOptions are the registry options of a server configured by cfg:
+// the built-in Ollama in embedded mode, the operator's Ollama servers
+// (ollama.host and ollama.pool, in both modes) and guard for everything
+// tenants configure.
+func ConfigOptions(cfg *config.Config, ring *secret.Keyring, guard *outbound.Policy) Options {
+	builtin := ""
+	if cfg.Mode() == config.ModeEmbedded {
+		builtin = cfg.Ollama.Host
+	}
+	return Options{Keyring: ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax, Outbound: guard,
+		OperatorOllama: cfg.Ollama.OperatorHosts(), TenantManage: cfg.Ollama.TenantManage}
+}
+
+// TenantManages reports whether tenant admins may manage operator servers.
+func (r *Registry) TenantManages() bool { return r.opts.TenantManage }

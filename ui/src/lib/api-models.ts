@@ -19,6 +19,10 @@ export type Provider = {
   enabled_models: string[]
   enabled: boolean
   builtin: boolean
+  /** operator: one of the server operator's shared Ollama hosts. */
+  operator: boolean
+  /** manageable: this workspace's admins may pull and delete models on it. */
+  manageable: boolean
 }
 
 export type ProviderBody = {
@@ -29,7 +33,7 @@ export type ProviderBody = {
   enabled?: boolean
 }
 
-export type ProviderTest = { ok: true } | { ok: false; error: { code: string; message: string } }
+export type ProviderTest = { ok: true } | { ok: false; error: { code: string; message: string; data?: { status?: number } } }
 
 export type Model = {
   provider_id: string
@@ -42,6 +46,8 @@ export type Model = {
   size: number
   context_length: number
   loaded: boolean
+  /** manageable: false on the operator's shared hosts (read-only for workspaces). */
+  manageable: boolean
 }
 
 export type ProviderProblem = { provider_id: string; code: string; message: string }

@@ -27,7 +27,8 @@ export default function ModelsPage() {
   const providers = useProviders(slug)
   const isAdmin = atLeast(useTenant(slug).data?.role, 'admin')
   const [pulling, setPulling] = useState(false)
-  const ollamas = (providers.data ?? []).filter((p) => p.kind === 'ollama' && p.enabled)
+  // Only hosts this workspace may manage: the operator's shared ones are read-only here.
+  const ollamas = (providers.data ?? []).filter((p) => p.kind === 'ollama' && p.enabled && p.manageable)
   const names = new Map<string, Provider>((providers.data ?? []).map((p) => [p.id, p]))
   const items = models.data?.items
   return (
@@ -77,7 +78,7 @@ export default function ModelsPage() {
           {items && items.length > 0 && (
             <ul aria-label="Models">
               {items.map((m) => (
-                <ModelRow key={m.provider_id + '/' + m.name} slug={slug} m={m} canDelete={isAdmin && m.provider_kind === 'ollama'} />
+                <ModelRow key={m.provider_id + '/' + m.name} slug={slug} m={m} canDelete={isAdmin && m.provider_kind === 'ollama' && m.manageable} />
               ))}
             </ul>
           )}
@@ -114,6 +115,7 @@ function ModelRow({ slug, m, canDelete }: { slug: string; m: Model; canDelete: b
       <span className="flex min-w-0 items-center gap-2">
         <span className="truncate font-mono text-[13px] font-medium">{m.name}</span>
         {m.loaded && <Badge tone="ok">Loaded</Badge>}
+        {m.provider_kind === 'ollama' && !m.manageable && <span className="text-xs text-fg-subtle" title="Managed by the server operator">read-only</span>}
         {m.family && <span className="hidden truncate text-xs text-fg-subtle lg:inline">{m.family}</span>}
       </span>
       <span className="flex min-w-0 items-center gap-2 text-fg-muted">

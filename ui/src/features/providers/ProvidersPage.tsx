@@ -91,6 +91,7 @@ function ProviderRow({ slug, p, isAdmin, onEdit }: { slug: string; p: Provider; 
           <span className="truncate">{p.name}</span>
           <Badge>{kindInfo[p.kind]?.label ?? p.kind}</Badge>
           {p.builtin && <Badge tone="accent">Built-in</Badge>}
+          {p.operator && !p.builtin && <Badge tone="accent">Shared</Badge>}
           {!p.enabled && <Badge tone="warn">Disabled</Badge>}
         </p>
         <p className="mt-0.5 flex flex-wrap items-center gap-x-3 text-[12.5px] text-fg-muted">
@@ -103,6 +104,7 @@ function ProviderRow({ slug, p, isAdmin, onEdit }: { slug: string; p: Provider; 
             !p.builtin && <span className="text-fg-subtle">no key</span>
           )}
           {p.builtin && <span className="text-fg-subtle">configured by the server operator</span>}
+          {p.operator && !p.manageable && <span className="text-fg-subtle">models managed by the server operator</span>}
         </p>
         {result && (
           <p role="status" className={cx('mt-1.5 flex items-start gap-1.5 text-[13px]', result.ok ? 'text-ok' : 'text-danger-text')}>
