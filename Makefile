@@ -5,7 +5,7 @@ LDFLAGS  := -s -w -X github.com/nyxcore/nyxcore/app/command.Version=$(VERSION)
 PACKAGES := ./...
 NPM      ?= npm
 
-.PHONY: build release run test check bench clean ui-deps ui-build ui-test ui-verify
+.PHONY: build release run test test-race check bench clean ui-deps ui-build ui-test ui-verify
 
 ## build: a static, stripped, version-stamped binary ./nyxcore
 build:
@@ -33,7 +33,15 @@ run:
 ## then the web app's checks (ui-test)
 test: check
 	$(GO) test -count=1 -timeout 30m $(PACKAGES)
+	$(MAKE) test-race
 	$(MAKE) ui-test
+
+## test-race: the packages with concurrency again, under the race detector
+## (it needs cgo and a C compiler, whatever CGO_ENABLED the caller exported)
+RACE_PACKAGES ?= ./app/realtime ./app/discuss ./app/ratelimit ./app/backup ./app/revocation
+test-race:
+	@command -v "$$(CGO_ENABLED=1 $(GO) env CC)" >/dev/null || { echo "test-race: the race detector needs cgo: install a C compiler (gcc)"; exit 1; }
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 15m $(RACE_PACKAGES)
 
 ## ui-deps: install the web app's npm packages when they are missing
 ui-deps:

@@ -36,7 +36,9 @@ func newApp(t *testing.T, dir string, plane Plane) core.App {
 		t.Fatalf("migrate control plane: %v", err)
 	}
 	Register(app, func() Plane { return plane })
-	t.Cleanup(func() { app.ResetBootstrapState() })
+	// terminate as PocketBase does (watcher and log writer first), not a
+	// bare ResetBootstrapState that races with them
+	t.Cleanup(func() { closeControlPlane(app) })
 	return app
 }
 
@@ -137,6 +139,9 @@ func checkRestored(t *testing.T, dir string, st store.Store, master *secret.Mast
 	t.Helper()
 	ctx := context.Background()
 	app := newApp(t, dir, Plane{Driver: DriverSQLite})
+	// closed before the caller restores into dir again: a restore runs
+	// beside no other control plane on its data dir
+	defer closeControlPlane(app)
 	u, err := app.FindAuthRecordByEmail("users", userEmail)
 	if err != nil {
 		t.Fatalf("the restored user is gone: %v", err)

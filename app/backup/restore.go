@@ -130,7 +130,7 @@ func swap(ctx context.Context, app core.App, p Plane, m *Manifest, extracted, wo
 		os.RemoveAll(replaced)
 		return nil, err
 	}
-	if err := app.ResetBootstrapState(); err != nil {
+	if err := closeControlPlane(app); err != nil {
 		return nil, fmt.Errorf("backup: close the control plane: %w", err)
 	}
 	skip := append(append([]string{}, pbKeep...), restoreKeep(dataDir)...)
@@ -152,6 +152,28 @@ func swap(ctx context.Context, app core.App, p Plane, m *Manifest, extracted, wo
 		}
 	}
 	return res, nil
+}
+
+// closeControlPlane shuts app down the way PocketBase's own Restart does
+// before it swaps pb_data: the terminate hooks first, then
+// ResetBootstrapState. PocketBase's terminate hooks close its data-dir
+// watcher (an fsnotify goroutine on pb_data/.pb_notify that reads the
+// database handles through IsBootstrapped on every foreign event, and
+// moving .pb_notify aside is such an event) and flush and stop its log
+// writer (a ticker goroutine that reads the same handles). Resetting
+// first, as restore did, cleared those handles under both goroutines: a
+// data race. After the close only an event taken off the watcher's channel
+// just before it could still be in flight; such events come from another
+// PocketBase process changing settings or collections on this data dir,
+// which a restore must not run beside (the serve lock refuses a running
+// server). Running the hooks again later (PocketBase's Execute does on
+// exit) is harmless: each of them tolerates a second call.
+func closeControlPlane(app core.App) error {
+	e := &core.TerminateEvent{}
+	e.App = app
+	return app.OnTerminate().Trigger(e, func(e *core.TerminateEvent) error {
+		return e.App.ResetBootstrapState()
+	})
 }
 
 // keepCurrent snapshots the current data plane into replaced/nyx_backup,
