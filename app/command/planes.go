@@ -166,7 +166,7 @@ func (p *planes) openKV(ctx context.Context) error {
 }
 
 func (p *planes) openHub(context.Context) error {
-	hub := realtime.New(realtime.Options{})
+	hub := realtime.New(realtime.Options{WriteTimeout: p.cfg.Realtime.WriteTimeout, Heartbeat: p.cfg.Realtime.Heartbeat})
 	p.closers.push(hub.Close)
 	p.deps.Hub = hub
 	return nil
