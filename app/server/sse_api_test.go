@@ -24,6 +24,13 @@ type pullingOllama struct {
 }
 
 func startPullingOllama(t *testing.T, pull func(w http.ResponseWriter, r *http.Request)) *pullingOllama {
+	return startStreamingOllama(t, "/api/pull", pull)
+}
+
+// startStreamingOllama is an Ollama with one model whose answers on path
+// (/api/pull or /api/chat) come from stream; ended is closed when such a
+// request is over.
+func startStreamingOllama(t *testing.T, path string, stream func(w http.ResponseWriter, r *http.Request)) *pullingOllama {
 	f := &pullingOllama{ended: make(chan struct{})}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -31,10 +38,12 @@ func startPullingOllama(t *testing.T, pull func(w http.ResponseWriter, r *http.R
 		case "/api/version":
 			w.Write([]byte(`{"version":"0.17.4"}`))
 		case "/api/tags":
-			w.Write([]byte(`{"models":[]}`))
-		case "/api/pull":
+			w.Write([]byte(`{"models":[{"name":"llama3.2:1b","model":"llama3.2:1b","size":1000,"details":{"family":"llama"}}]}`))
+		case "/api/show":
+			w.Write([]byte(`{"model_info":{"llama.context_length":8192}}`))
+		case path:
 			defer close(f.ended)
-			pull(w, r)
+			stream(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -76,25 +85,60 @@ func TestPullStreamCutsOffStalledClient(t *testing.T) {
 				}
 			})
 			e := operatorPullEnv(t, b.open, f, 300*time.Millisecond, time.Hour)
-			u, _ := url.Parse(e.url)
-			conn, err := net.Dial("tcp", u.Host)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { conn.Close() }) // runs before the servers close
-			conn.(*net.TCPConn).SetReadBuffer(4096)
-			body := `{"host":"` + f.URL + `","model":"llama3.2:1b"}`
-			fmt.Fprintf(conn, "POST /api/nyx/operator/models/pull HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\n"+
-				"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", u.Host, e.token("root"), len(body), body)
-			status, err := bufio.NewReaderSize(conn, 64).ReadString('\n')
-			if err != nil || !strings.Contains(status, " 200 ") {
-				t.Fatalf("pull answer: %q %v", status, err)
-			}
-			// The client reads nothing more and keeps the connection open.
+			e.stallOn(t, "root", "/api/nyx/operator/models/pull", `{"host":"`+f.URL+`","model":"llama3.2:1b"}`)
 			select {
 			case <-f.ended:
 			case <-time.After(15 * time.Second):
 				t.Fatal("a client that stopped reading still holds the pull after 15s: the stream has no write timeout")
+			}
+		})
+	}
+}
+
+// stallOn posts body to path as user over a raw connection, reads the
+// status line and then nothing more, keeping the connection open: a
+// client that stopped reading.
+func (e *env) stallOn(t *testing.T, user, path, body string) {
+	u, _ := url.Parse(e.url)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() }) // runs before the servers close
+	conn.(*net.TCPConn).SetReadBuffer(4096)
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", e.expand(path), u.Host, e.token(user), len(body), body)
+	status, err := bufio.NewReaderSize(conn, 64).ReadString('\n')
+	if err != nil || !strings.Contains(status, " 200 ") {
+		t.Fatalf("%s answer: %q %v", path, status, err)
+	}
+}
+
+// TestTryStreamCutsOffStalledClient: a persona try-out whose client stops
+// reading is cut off by the write timeout, and the model call is hung up
+// on, instead of generating into a full socket.
+func TestTryStreamCutsOffStalledClient(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			f := startStreamingOllama(t, "/api/chat", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/x-ndjson")
+				chunk := []byte(`{"model":"llama3.2:1b","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"` +
+					strings.Repeat("token ", 20) + `"},"done":false}` + "\n")
+				for i := 0; i < 4_000_000 && r.Context().Err() == nil; i++ {
+					if _, err := w.Write(chunk); err != nil {
+						return
+					}
+					w.(http.Flusher).Flush()
+				}
+			})
+			e := configEnv(t, b.open, config.ModeEmbedded, func(c *config.Config) { c.Ollama.Host = f.URL })
+			e.cfg.Realtime.WriteTimeout, e.cfg.Realtime.Heartbeat = 300*time.Millisecond, time.Hour
+			id := e.persona("Talker", "llama3.2:1b", nil)
+			e.stallOn(t, "carol", "/api/nyx/tenants/acme/personas/"+id+"/try", `{"message":"talk forever"}`)
+			select {
+			case <-f.ended:
+			case <-time.After(15 * time.Second):
+				t.Fatal("a client that stopped reading still holds the try-out after 15s: the stream has no write timeout")
 			}
 		})
 	}
