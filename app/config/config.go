@@ -68,6 +68,17 @@ type Config struct {
 	Audit      Audit     `mapstructure:"audit"`
 	CORS       CORS      `mapstructure:"cors"`
 	Tenant     Tenant    `mapstructure:"tenant"`
+	Realtime   Realtime  `mapstructure:"realtime"`
+}
+
+// Realtime times every Server-Sent Events stream: the hub's topics and the
+// streams handlers write themselves (model pulls, persona try-outs).
+type Realtime struct {
+	// WriteTimeout bounds one write; a client that stops reading for this
+	// long is cut off.
+	WriteTimeout time.Duration `mapstructure:"write_timeout"`
+	// Heartbeat is how often a quiet stream gets a comment line.
+	Heartbeat time.Duration `mapstructure:"heartbeat"`
 }
 
 // Audit configures where signed audit checkpoints go (see app/audit).
@@ -176,6 +187,8 @@ func (o Ollama) OperatorHosts() []string {
 // API tunes the JSON API.
 type API struct {
 	MaxBodyBytes int64 `mapstructure:"max_body_bytes"`
+	// StoreTimeout bounds each data-plane call a request makes.
+	StoreTimeout time.Duration `mapstructure:"store_timeout"`
 }
 
 // Mode is production when a database URL is set, else embedded.
@@ -306,6 +319,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Audit.CheckpointInterval < time.Second {
 		errs = append(errs, fmt.Errorf("audit.checkpoint_interval (NYX_AUDIT_CHECKPOINT_INTERVAL) must be at least 1s"))
+	}
+	if c.API.StoreTimeout < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("api.store_timeout (NYX_API_STORE_TIMEOUT) must be at least 100ms"))
+	}
+	if c.Realtime.WriteTimeout < 100*time.Millisecond || c.Realtime.Heartbeat < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("realtime.write_timeout and realtime.heartbeat (NYX_REALTIME_WRITE_TIMEOUT, NYX_REALTIME_HEARTBEAT) must be at least 100ms"))
 	}
 	errs = append(errs, c.validateCORS()...)
 	errs = append(errs, c.validateTenant()...)

@@ -169,7 +169,7 @@ func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content
 // Regenerate answers the discussion's last user message again: a new turn
 // whose personas do not see the replies that message already got.
 func (e *Engine) Regenerate(ctx context.Context, d store.Discussion, authorID string) (string, error) {
-	history, err := e.st.ListMessages(ctx, d.TenantID, d.ID, 0, 100000)
+	history, err := e.st.ListMessages(ctx, d.TenantID, d.ID, 0, historyReadLimit)
 	if err != nil {
 		return "", err
 	}
@@ -222,7 +222,7 @@ func (e *Engine) start(ctx context.Context, d store.Discussion, authorID string)
 // history is what a turn answers: the whole discussion, or for a
 // regeneration everything up to and including the last user message.
 func (e *Engine) history(t *turn) ([]store.Message, error) {
-	msgs, err := e.st.ListMessages(context.Background(), t.tenantID, t.d.ID, 0, 100000)
+	msgs, err := e.st.ListMessages(context.Background(), t.tenantID, t.d.ID, 0, historyReadLimit)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,13 @@ import (
 	"github.com/nyxcore/nyxcore/app/store"
 )
 
+// historyReadLimit is how many messages a turn reads back from the store:
+// in practice the whole discussion, since the context window (fit) trims
+// far earlier. It is a named bound rather than a magic number so that the
+// later bounded-history work has one place to change; raising or lowering
+// it changes which old messages a turn can see.
+const historyReadLimit = 100000
+
 // convo is the messages sent to a persona and how many old ones were
 // dropped to fit its context window.
 type convo struct {

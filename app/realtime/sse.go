@@ -84,16 +84,8 @@ func lastEventID(r *http.Request) string {
 func (h *Hub) serve(w http.ResponseWriter, r *http.Request, sub *Subscription) error {
 	defer sub.Close()
 
-	s := &stream{w: w, rc: http.NewResponseController(w), timeout: h.opts.WriteTimeout}
-	// Streams outlive the server's WriteTimeout; not every writer supports
-	// deadlines, and the stream still works without them.
-	_ = s.rc.SetWriteDeadline(time.Time{})
-	hd := w.Header()
-	hd.Set("Content-Type", "text/event-stream")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	w.WriteHeader(http.StatusOK)
-	if err := s.write(nil); err != nil {
+	s, err := startStream(w, h.opts.WriteTimeout)
+	if err != nil {
 		return err
 	}
 
@@ -119,11 +111,29 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, sub *Subscription) e
 }
 
 // stream writes frames to one response, each write bounded by timeout.
+// It is the one SSE writer: the hub's streams and Stream both use it.
 type stream struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
 	timeout time.Duration
 	buf     []byte // allocated on the first event, so idle streams stay small
+}
+
+// startStream sends the headers of an SSE response and flushes them.
+func startStream(w http.ResponseWriter, timeout time.Duration) (*stream, error) {
+	s := &stream{w: w, rc: http.NewResponseController(w), timeout: timeout}
+	// Streams outlive the server's WriteTimeout; not every writer supports
+	// deadlines, and the stream still works without them.
+	_ = s.rc.SetWriteDeadline(time.Time{})
+	hd := w.Header()
+	hd.Set("Content-Type", "text/event-stream")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	if err := s.write(nil); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // writeEvents writes ev and whatever else is ready, up to maxBatch, in one

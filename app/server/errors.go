@@ -91,6 +91,8 @@ func (a *api) mapError(e *core.RequestEvent, err error) *apiError {
 		return errGrantOwner
 	case errors.Is(err, tenant.ErrForbidden):
 		return errForbidden
+	case errors.Is(err, store.ErrTimeout):
+		return storeTimeout(e, err)
 	case errors.Is(err, e.Request.Context().Err()) && e.Request.Context().Err() != nil:
 		return newError(499, "cancelled", "The request was cancelled.")
 	}

@@ -57,14 +57,18 @@ func (a *api) pullModel(e *core.RequestEvent) error {
 		return a.fail(e, err)
 	}
 	a.record(e, tenantID(e), "model.pull", "model", strings.TrimSpace(ref.Model), map[string]any{"provider": ref.Provider})
-	return streamPull(e, m, strings.TrimSpace(ref.Model))
+	return a.streamPull(e, m, strings.TrimSpace(ref.Model))
 }
 
 // streamPull runs a pull on m as an SSE stream: "progress" events, then
 // "done" or "error".
-func streamPull(e *core.RequestEvent, m llm.ModelManager, model string) error {
-	s := startSSE(e)
-	err := m.Pull(e.Request.Context(), model, func(p llm.PullProgress) error {
+func (a *api) streamPull(e *core.RequestEvent, m llm.ModelManager, model string) error {
+	s, err := a.startSSE(e)
+	if err != nil {
+		return nil // the client went away before the stream started
+	}
+	defer s.Close()
+	err = m.Pull(s.Context(), model, func(p llm.PullProgress) error {
 		return s.send("progress", p)
 	})
 	if err != nil {

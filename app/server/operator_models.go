@@ -49,7 +49,7 @@ func (a *api) pullOperatorModel(e *core.RequestEvent) error {
 		return a.fail(e, err)
 	}
 	e.App.Logger().Info("nyx: operator model pull", "host", h.URL(), "model", strings.TrimSpace(ref.Model), "superuser", e.Auth.Id)
-	return streamPull(e, h, strings.TrimSpace(ref.Model))
+	return a.streamPull(e, h, strings.TrimSpace(ref.Model))
 }
 
 // deleteOperatorModel answers DELETE /api/nyx/operator/models

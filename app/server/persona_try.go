@@ -48,8 +48,12 @@ func (a *api) tryPersona(e *core.RequestEvent) error {
 		req.Messages = append(req.Messages, llm.Message{Role: llm.RoleSystem, Content: p.SystemPrompt})
 	}
 	req.Messages = append(req.Messages, llm.Message{Role: llm.RoleUser, Content: msg})
-	s := startSSE(e)
-	usage, err := a.Registry.Chat(e.Request.Context(), rows, p.ProviderID, req, func(text string) error {
+	s, err := a.startSSE(e)
+	if err != nil {
+		return nil // the client went away before the stream started
+	}
+	defer s.Close()
+	usage, err := a.Registry.Chat(s.Context(), rows, p.ProviderID, req, func(text string) error {
 		return s.send("delta", map[string]string{"text": text})
 	})
 	if a.Budgets != nil {

@@ -60,7 +60,10 @@ type api struct {
 // Register binds the API and web app routes to app's router when it serves.
 func Register(app core.App, deps Deps) {
 	a := &api{Deps: deps}
-	a.resolver = &tenant.Resolver{BaseDomain: deps.Config.BaseDomain, Lookup: TenantLookup(deps.Store)}
+	// Handlers and the tenant resolver get a store whose every call is
+	// bounded (api.store_timeout); turns and hooks keep the unbounded one.
+	a.Store = store.WithTimeout(deps.Store, deps.Config.API.StoreTimeout)
+	a.resolver = &tenant.Resolver{BaseDomain: deps.Config.BaseDomain, Lookup: TenantLookup(a.Store)}
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "nyxRoutes",
 		Func: func(se *core.ServeEvent) error {

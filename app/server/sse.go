@@ -1,45 +1,33 @@
 package server
 
 import (
-	"encoding/json"
-	"fmt"
-	"net/http"
-	"time"
-
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/nyxcore/nyxcore/app/realtime"
 )
 
-// sse writes a Server-Sent Events stream on one response.
+// sse is the Server-Sent Events answer of a pull or a try-out, written by
+// app/realtime's one stream writer: per-write deadlines cut off a client
+// that stops reading, heartbeats keep a quiet stream open.
 type sse struct {
-	e  *core.RequestEvent
-	rc *http.ResponseController
+	*realtime.Stream
 }
 
-// startSSE sends the stream's headers. It lifts the server's write
-// deadline for this response only: a pull or a reply can outlast it.
-func startSSE(e *core.RequestEvent) *sse {
-	h := e.Response.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	rc := http.NewResponseController(e.Response)
-	rc.SetWriteDeadline(time.Time{}) //nolint:errcheck // not every writer supports deadlines; the stream still works
-	e.Response.WriteHeader(http.StatusOK)
-	s := &sse{e: e, rc: rc}
-	s.flush()
-	return s
+// startSSE sends the stream's headers and starts its heartbeat, timed by
+// realtime.write_timeout and realtime.heartbeat. The caller must close it
+// before returning, and run the work feeding it under its Context.
+func (a *api) startSSE(e *core.RequestEvent) (*sse, error) {
+	s, err := realtime.NewStream(e.Request.Context(), e.Response, a.streamOptions())
+	if err != nil {
+		return nil, err
+	}
+	return &sse{s}, nil
+}
+
+// streamOptions times the handler-written streams like the hub's.
+func (a *api) streamOptions() realtime.Options {
+	return realtime.Options{WriteTimeout: a.Config.Realtime.WriteTimeout, Heartbeat: a.Config.Realtime.Heartbeat}
 }
 
 // send writes one event with a JSON payload; an error means the client left.
-func (s *sse) send(event string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	if _, err := fmt.Fprintf(s.e.Response, "event: %s\ndata: %s\n\n", event, b); err != nil {
-		return err
-	}
-	return s.flush()
-}
-
-func (s *sse) flush() error { return s.rc.Flush() }
+func (s *sse) send(event string, data any) error { return s.Send(event, data) }
