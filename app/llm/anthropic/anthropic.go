@@ -28,9 +28,10 @@ type Config struct {
 
 // Provider talks to the Anthropic API. It is safe for concurrent use.
 type Provider struct {
-	client sdk.Client
-	host   string
-	key    string
+	messages sdk.MessageService
+	models   sdk.ModelService
+	host     string
+	key      string
 }
 
 // New validates cfg and builds a provider. It makes no request.
@@ -50,7 +51,16 @@ func New(cfg Config) (*Provider, error) {
 	// WithoutEnvironmentDefaults keeps ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
 	// profiles and ANTHROPIC_CUSTOM_HEADERS of the host process away from a
 	// tenant's endpoint.
+	//
+	// The two services are built directly rather than through sdk.NewClient
+	// (the SDK supports this: the last credential option wins): the client
+	// also holds the Beta, Files, Skills and admin services, and holding them
+	// keeps every method of their hundreds of types in the binary — about
+	// 12 MB, since PocketBase's text/template already stops the linker from
+	// dropping unused exported methods. WithEnvironmentProduction is what
+	// NewClient puts first when environment defaults are off.
 	opts := []option.RequestOption{
+		option.WithEnvironmentProduction(),
 		option.WithoutEnvironmentDefaults(),
 		option.WithBaseURL(base),
 		option.WithHTTPClient(hc),
@@ -61,8 +71,7 @@ func New(cfg Config) (*Provider, error) {
 		// an empty "Bearer ".
 		opts = append(opts, option.WithAPIKey(cfg.APIKey))
 	}
-	client := sdk.NewClient(opts...)
-	return &Provider{client: client, host: u.Host, key: cfg.APIKey}, nil
+	return &Provider{messages: sdk.NewMessageService(opts...), models: sdk.NewModelService(opts...), host: u.Host, key: cfg.APIKey}, nil
 }
 
 // Kind is llm.KindAnthropic.
@@ -70,7 +79,7 @@ func (p *Provider) Kind() string { return llm.KindAnthropic }
 
 // Models lists the models with their input window, following every page.
 func (p *Provider) Models(ctx context.Context) ([]llm.Model, error) {
-	pager := p.client.Models.ListAutoPaging(ctx, sdk.ModelListParams{Limit: sdk.Int(1000)})
+	pager := p.models.ListAutoPaging(ctx, sdk.ModelListParams{Limit: sdk.Int(1000)})
 	var out []llm.Model
 	for pager.Next() {
 		m := pager.Current()

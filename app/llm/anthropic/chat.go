@@ -22,7 +22,7 @@ func (p *Provider) Chat(ctx context.Context, req llm.ChatRequest, onDelta func(s
 	}
 	u := llm.Usage{Host: p.host}
 	start := time.Now()
-	stream := p.client.Messages.NewStreaming(ctx, params)
+	stream := p.messages.NewStreaming(ctx, params)
 	defer stream.Close()
 	var stop string
 	stopped := false
