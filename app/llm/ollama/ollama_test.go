@@ -201,6 +201,10 @@ func TestPoolFailsOverToAHealthyHost(t *testing.T) {
 	if len(route) != 2 || route[0] != hUp {
 		t.Fatalf("route after a check should put the healthy host first: %v", route)
 	}
+	// A name without a tag means ":latest", as it does to Ollama itself.
+	if r := ollama.Route([]*ollama.Host{hUp}, strings.TrimSuffix(ollamatest.ModelTinyEOS, ":latest"), ""); len(r) != 1 || r[0] != hUp {
+		t.Fatalf("the untagged name was not routed to the host that has it: %v", r)
+	}
 	if r := ollama.Route([]*ollama.Host{hUp}, "absent:latest", ""); len(r) != 0 {
 		t.Fatalf("a healthy host without the model was routed: %v", r)
 	}

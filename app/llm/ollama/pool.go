@@ -19,12 +19,12 @@ func (h *Host) refresh(ctx context.Context) {
 	list, err := h.client.List(ctx)
 	if err == nil {
 		for _, m := range list.Models {
-			st.models[m.Name] = true
+			st.models[CanonicalModel(m.Name)] = true
 		}
 		running, rerr := h.client.ListRunning(ctx)
 		if rerr == nil {
 			for _, m := range running.Models {
-				st.loaded[m.Name] = true
+				st.loaded[CanonicalModel(m.Name)] = true
 			}
 		}
 		err = rerr
@@ -104,8 +104,10 @@ func (c *Checker) CheckNow(ctx context.Context) {
 // Route orders hosts for model: healthy hosts where it is loaded, then
 // healthy hosts that have it, then hosts not checked yet, then hosts last
 // seen down (their state may be stale); preferred wins ties. Healthy hosts
-// known to lack the model are left out.
+// known to lack the model are left out. model may omit Ollama's implicit
+// ":latest" tag, as it may when asking Ollama itself.
 func Route(hosts []*Host, model, preferred string) []*Host {
+	model = CanonicalModel(model)
 	type cand struct {
 		h    *Host
 		rank int
