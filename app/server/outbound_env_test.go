@@ -76,16 +76,10 @@ type fakeOllama struct {
 func startFakeOllama(t *testing.T) *fakeOllama {
 	f := &fakeOllama{}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
+		if answerOllamaInfo(w, r) {
+			return
+		}
 		switch r.URL.Path {
-		case "/api/version":
-			w.Write([]byte(`{"version":"0.17.4"}`))
-		case "/api/tags":
-			w.Write([]byte(`{"models":[{"name":"llama3.2:1b","model":"llama3.2:1b","size":1000,"details":{"family":"llama"}}]}`))
-		case "/api/ps":
-			w.Write([]byte(`{"models":[]}`))
-		case "/api/show":
-			w.Write([]byte(`{"model_info":{"llama.context_length":8192}}`))
 		case "/api/delete":
 			f.deletes.Add(1)
 		case "/api/pull":
@@ -97,6 +91,26 @@ func startFakeOllama(t *testing.T) *fakeOllama {
 	}))
 	t.Cleanup(f.Close)
 	return f
+}
+
+// answerOllamaInfo answers the read-only endpoints of an Ollama with one
+// model, llama3.2:1b (version, tags, ps, show), and reports whether r was
+// one of them.
+func answerOllamaInfo(w http.ResponseWriter, r *http.Request) bool {
+	w.Header().Set("Content-Type", "application/json")
+	switch r.URL.Path {
+	case "/api/version":
+		w.Write([]byte(`{"version":"0.17.4"}`))
+	case "/api/tags":
+		w.Write([]byte(`{"models":[{"name":"llama3.2:1b","model":"llama3.2:1b","size":1000,"details":{"family":"llama"}}]}`))
+	case "/api/ps":
+		w.Write([]byte(`{"models":[]}`))
+	case "/api/show":
+		w.Write([]byte(`{"model_info":{"llama.context_length":8192}}`))
+	default:
+		return false
+	}
+	return true
 }
 
 // listenCounting is a TCP service (think Redis) that counts connections.

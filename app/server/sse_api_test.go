@@ -33,14 +33,10 @@ func startPullingOllama(t *testing.T, pull func(w http.ResponseWriter, r *http.R
 func startStreamingOllama(t *testing.T, path string, stream func(w http.ResponseWriter, r *http.Request)) *pullingOllama {
 	f := &pullingOllama{ended: make(chan struct{})}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
+		if answerOllamaInfo(w, r) {
+			return
+		}
 		switch r.URL.Path {
-		case "/api/version":
-			w.Write([]byte(`{"version":"0.17.4"}`))
-		case "/api/tags":
-			w.Write([]byte(`{"models":[{"name":"llama3.2:1b","model":"llama3.2:1b","size":1000,"details":{"family":"llama"}}]}`))
-		case "/api/show":
-			w.Write([]byte(`{"model_info":{"llama.context_length":8192}}`))
 		case path:
 			defer close(f.ended)
 			stream(w, r)
