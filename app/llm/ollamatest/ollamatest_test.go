@@ -134,13 +134,18 @@ func TestCancelStopsGeneration(t *testing.T) {
 
 	runner.assertIdle(t)
 	// With one slot per model, a runner still generating the cancelled
-	// million tokens would make this wait for minutes.
+	// million tokens would make this wait for many minutes. Ollama itself
+	// is usually at once but, on a loaded CI machine, once held the next
+	// request for over 30 s with the runner idle; the bound separates the
+	// two without failing on that scheduler delay.
 	start := time.Now()
-	if r := chat(t, s, ollamatest.ModelTiny, map[string]any{"num_predict": 5}); r.done.EvalCount != 5 {
+	if r := chatWithin(t, s, 2*time.Minute, ollamatest.ModelTiny, map[string]any{"num_predict": 5}); r.done.EvalCount != 5 {
 		t.Errorf("next chat eval_count = %d, want 5", r.done.EvalCount)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("next chat took %v, want it served at once", d)
+	if d := time.Since(start); d > 90*time.Second {
+		t.Errorf("next chat took %v, want it served once the cancelled stream's slot is free", d)
+	} else if d > 5*time.Second {
+		t.Logf("next chat took %v (Ollama's scheduler was slow to hand over the slot)", d)
 	}
 }
 
@@ -186,7 +191,12 @@ type chatResult struct {
 
 func chat(t *testing.T, s *ollamatest.Server, model string, options map[string]any) chatResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	return chatWithin(t, s, 30*time.Second, model, options)
+}
+
+func chatWithin(t *testing.T, s *ollamatest.Server, limit time.Duration, model string, options map[string]any) chatResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	var r chatResult
 	var sawDone bool
