@@ -96,11 +96,17 @@ func (s *started) stop(t *testing.T) {
 // the way the HEALTHCHECK does.
 func TestHealthcheckAgainstARealServer(t *testing.T) {
 	addr := freePort(t)
-	srv := startServe(t, "--http", addr, "--dir", filepath.Join(t.TempDir(), "data"))
+	// Its only model host (ollama.host) is a port nothing listens on.
+	srv := startServe(t, "--http", addr, "--dir", filepath.Join(t.TempDir(), "data"), "--ollama-host", "http://127.0.0.1:1")
 	probeDir := t.TempDir()
 	out := untilHealthy(t, srv, probeDir, "--http", addr)
 	if !strings.Contains(out, "healthy") || !strings.Contains(out, "embedded mode") {
 		t.Errorf("healthcheck output %q; want it to say healthy and the mode", out)
+	}
+	// Alive but not ready: readiness names what is missing.
+	if code, _, errOut := nyxcore(t, probeDir, "healthcheck", "--ready", "--http", addr); code != 1 ||
+		!strings.Contains(errOut, "not ready") || !strings.Contains(errOut, "models") {
+		t.Errorf("healthcheck --ready with no model host: exit %d %q; want 1 naming models", code, errOut)
 	}
 	// The probe must not create or touch a data dir of its own.
 	if entries, _ := os.ReadDir(probeDir); len(entries) != 0 {

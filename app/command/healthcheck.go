@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase"
@@ -28,15 +30,19 @@ import (
 // more than PocketBase's /api/health would.
 const healthPath = "/api/nyx/health"
 
+// readySuffix turns healthPath into the readiness probe's path.
+const readySuffix = "/ready"
+
 // newHealthcheck asks a running server whether it is healthy and exits 0
 // (healthy) or 1. It exists for container HEALTHCHECKs and probes in images
 // without a shell or curl.
 func newHealthcheck(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Command {
 	var url string
 	var timeout time.Duration
+	var ready bool
 	c := &cobra.Command{
 		Use:   "healthcheck",
-		Short: "GET " + healthPath + " of the running server (--http or --url); exit 0 when healthy, 1 otherwise",
+		Short: "GET " + healthPath + " (liveness) or, with --ready, " + healthPath + readySuffix + " of the running server; exit 0 when healthy/ready, 1 otherwise",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			client := http.DefaultClient
@@ -44,6 +50,9 @@ func newHealthcheck(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Comman
 				var err error
 				if url, client, err = localProbe(cfg, pb.DataDir()); err != nil {
 					return fmt.Errorf("unhealthy: %w", err)
+				}
+				if ready {
+					url += readySuffix
 				}
 			}
 			ctx, cancel := context.WithTimeout(c.Context(), timeout)
@@ -58,6 +67,7 @@ func newHealthcheck(pb *pocketbase.PocketBase, cfg *config.Config) *cobra.Comman
 	}
 	c.Flags().StringVar(&url, "url", "", "health URL to GET (default: the configured HTTPS listener if any, else HTTP, on loopback)")
 	c.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "give up after this long")
+	c.Flags().BoolVar(&ready, "ready", false, "check readiness (store, Redis, model hosts) instead of liveness, for load balancers and start-order checks")
 	skipBootstrapFor(pb, c)
 	return c
 }
@@ -170,14 +180,30 @@ func probe(ctx context.Context, client *http.Client, url string) (string, error)
 	if err != nil {
 		return "", err
 	}
+	var h struct {
+		OK         bool   `json:"ok"`
+		Ready      bool   `json:"ready"`
+		Mode       string `json:"mode"`
+		Components map[string]struct {
+			State    string `json:"state"`
+			Required bool   `json:"required"`
+		} `json:"components"`
+	}
+	jerr := json.Unmarshal(body, &h)
 	if res.StatusCode != http.StatusOK {
+		var down []string
+		for name, c := range h.Components {
+			if c.Required && c.State != "up" {
+				down = append(down, name+" "+c.State)
+			}
+		}
+		if len(down) > 0 {
+			slices.Sort(down)
+			return "", fmt.Errorf("status %d, not ready: %s", res.StatusCode, strings.Join(down, ", "))
+		}
 		return "", fmt.Errorf("status %d", res.StatusCode)
 	}
-	var h struct {
-		OK   bool   `json:"ok"`
-		Mode string `json:"mode"`
-	}
-	if err := json.Unmarshal(body, &h); err != nil || !h.OK {
+	if jerr != nil || !(h.OK || h.Ready) {
 		return "", fmt.Errorf("not a healthy nyxCore answer: %.80q", body)
 	}
 	return h.Mode, nil

@@ -160,6 +160,7 @@ func (p *planes) openKV(ctx context.Context) error {
 	if p.cfg.RateLimit.Enabled {
 		// k itself, not k.Client: New keeps the embedded mode's buckets in process.
 		p.deps.Limiter = ratelimit.New(k, p.policy, func(msg string, args ...any) { slog.Error(msg, args...) })
+		p.deps.Limiter.SetTimeout(p.cfg.RateLimit.Timeout)
 	}
 	p.deps.Limits = limitsOf(p.cfg.RateLimit)
 	return nil

@@ -69,6 +69,14 @@ type Config struct {
 	CORS       CORS      `mapstructure:"cors"`
 	Tenant     Tenant    `mapstructure:"tenant"`
 	Realtime   Realtime  `mapstructure:"realtime"`
+	Health     Health    `mapstructure:"health"`
+}
+
+// Health tunes the readiness probe.
+type Health struct {
+	// RequireModels makes readiness fail while none of the operator's
+	// Ollama servers (ollama.host, ollama.pool) answers.
+	RequireModels bool `mapstructure:"require_models"`
 }
 
 // Realtime times every Server-Sent Events stream: the hub's topics and the
@@ -129,6 +137,8 @@ type Budget struct {
 type RateLimit struct {
 	Enabled bool   `mapstructure:"enabled"`
 	Policy  string `mapstructure:"policy"`
+	// Timeout bounds one decision's round trip to Redis.
+	Timeout time.Duration `mapstructure:"timeout"`
 	// Sign-in limits, each "N/duration" (see ParseRate).
 	AuthIP      string `mapstructure:"auth_ip"`
 	AuthAccount string `mapstructure:"auth_account"`
@@ -306,6 +316,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("ratelimit.policy (NYX_RATELIMIT_POLICY) %q must be open or closed", c.RateLimit.Policy))
 	}
 	errs = append(errs, c.RateLimit.validateRates()...)
+	if c.RateLimit.Timeout < 10*time.Millisecond || c.RateLimit.Timeout > 10*time.Second {
+		errs = append(errs, fmt.Errorf("ratelimit.timeout (NYX_RATELIMIT_TIMEOUT) %v must be between 10ms and 10s", c.RateLimit.Timeout))
+	}
 	if c.Ollama.NumCtxMax < 256 {
 		errs = append(errs, fmt.Errorf("ollama.num_ctx_max (NYX_OLLAMA_NUM_CTX_MAX) must be at least 256"))
 	}

@@ -64,6 +64,8 @@ var Settings = []Setting{
 	{Key: "budget.user_daily_tokens", Help: "LLM tokens one user may use per day in a tenant (0: unlimited)", def: constant("0")},
 	{Key: "budget.user_monthly_tokens", Help: "LLM tokens one user may use per month in a tenant (0: unlimited)", def: constant("0")},
 	{Key: "ratelimit.enabled", Help: "limit API requests per IP, user and tenant (turn off only behind a gateway that limits)", def: constant("true")},
+	{Key: "health.require_models", Help: "readiness (/api/nyx/health/ready) fails while none of the operator's Ollama servers answers; turn off when tenants use only cloud providers", def: constant("true")},
+	{Key: "ratelimit.timeout", Help: "longest a limit decision may wait on Redis before it counts as an outage and ratelimit.policy decides (Go duration)", def: constant("250ms")},
 	{Key: "ratelimit.policy", Help: "when Redis is unreachable: open (allow and log an alarm) or closed (refuse)", def: constant("open")},
 	{Key: "ratelimit.auth_ip", Help: "sign-in attempts (password, OTP, OAuth2, reset, verification and email-change confirmations) per client IP, as N/duration: N at once, refilled evenly over the duration", def: constant("10/1m")},
 	{Key: "ratelimit.auth_account", Help: "sign-in attempts per client IP and account (email, user name or OTP id), N/duration", def: constant("10/15m")},

@@ -46,6 +46,10 @@ func Open(ctx context.Context, url string) (*Client, error) {
 		// Fail fast when Redis is down: limits have a policy for that, and a
 		// request must not wait half a second on dial retries first.
 		opts.DialTimeout, opts.DialerRetries = time.Second, 1
+		// Callers' deadlines bound the socket reads and writes too (the
+		// limiter's ratelimit.timeout), not only go-redis's 3 s defaults:
+		// a Redis that hangs must not hold a request for seconds.
+		opts.ContextTimeoutEnabled = true
 		c.Client = redis.NewClient(opts)
 	}
 	if err := c.Ping(ctx).Err(); err != nil {

@@ -73,7 +73,16 @@ func (b *batcher) do(ctx context.Context, c *call) {
 			return
 		}
 	}
-	b.send(context.WithoutCancel(ctx), c) // one caller's cancellation must not fail the others' calls
+	// One caller's cancellation must not fail the others' calls, but the
+	// deadline stays: a batch runs at most until its leader's deadline, so
+	// a hung Redis holds every queued caller for a bounded time.
+	sctx := context.WithoutCancel(ctx)
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		sctx, cancel = context.WithDeadline(sctx, dl)
+		defer cancel()
+	}
+	b.send(sctx, c)
 }
 
 // send runs self and up to maxBatch-1 queued calls, then passes the lead on.

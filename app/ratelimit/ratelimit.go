@@ -66,10 +66,11 @@ type Decision struct {
 
 // Limiter checks and charges buckets. It is safe for concurrent use.
 type Limiter struct {
-	local  *local // the embedded mode's in-process buckets; nil: the script on Redis
-	batch  batcher
-	policy Policy
-	logf   func(msg string, args ...any)
+	local   *local // the embedded mode's in-process buckets; nil: the script on Redis
+	batch   batcher
+	policy  Policy
+	logf    func(msg string, args ...any)
+	timeout time.Duration // bounds one decision's round trip to the store
 
 	healthy   atomic.Bool
 	failures  atomic.Uint64
@@ -88,7 +89,7 @@ type Limiter struct {
 // c, with the same rules and decisions (see local.go): pass the *kv.Client
 // itself, not its embedded *redis.Client, so New can tell.
 func New(c redis.UniversalClient, policy Policy, logf func(msg string, args ...any)) *Limiter {
-	l := &Limiter{batch: newBatcher(c), policy: policy, logf: logf}
+	l := &Limiter{batch: newBatcher(c), policy: policy, logf: logf, timeout: DefaultTimeout}
 	if l.batch.off {
 		l.local = newLocal(nil, localMaxBuckets)
 	}
@@ -101,6 +102,20 @@ func New(c redis.UniversalClient, policy Policy, logf func(msg string, args ...a
 // error; the caller's own cancellation yields an error.
 func (l *Limiter) Allow(ctx context.Context, key string, rule Rule, cost int) (Decision, error) {
 	return l.take(ctx, []string{key}, nil, []Rule{rule}, cost)
+}
+
+// DefaultTimeout bounds a decision's round trip to Redis unless
+// SetTimeout says otherwise: far below a client's patience, far above a
+// healthy Redis's sub-millisecond answer.
+const DefaultTimeout = 250 * time.Millisecond
+
+// SetTimeout bounds each decision's round trip to the store by d (d > 0);
+// a store slower than that is an outage and the Policy decides. Call it
+// before the Limiter is used.
+func (l *Limiter) SetTimeout(d time.Duration) {
+	if d > 0 {
+		l.timeout = d
+	}
 }
 
 // Healthy reports whether the last call reached the store.
@@ -129,7 +144,9 @@ func (l *Limiter) take(ctx context.Context, keys, names []string, rules []Rule, 
 	if l.local != nil {
 		return decide(l.local.take(keys, rules, cost), keys, names, rules), nil
 	}
-	res, err := runBuckets(ctx, &l.batch, keys, rules, cost)
+	tctx, cancel := context.WithTimeout(ctx, l.timeout)
+	res, err := runBuckets(tctx, &l.batch, keys, rules, cost)
+	cancel()
 	if err != nil {
 		return l.outage(ctx, err)
 	}

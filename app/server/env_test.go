@@ -165,7 +165,7 @@ func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, newReg func(*co
 	}
 	own, notify := newOwnership(t), &domainNotify{}
 	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log,
-		Limiter: ratelimit.New(k, ratelimit.FailOpen, t.Logf), Limits: limits, Ownership: own, DomainVerified: notify.call})
+		Limiter: ratelimit.New(k, envLimiterPolicy, t.Logf), Limits: limits, Ownership: own, DomainVerified: notify.call})
 	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{},
 		own: own, notify: notify}
 	e.serve()

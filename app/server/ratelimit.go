@@ -11,6 +11,11 @@ import (
 
 var errRateLimited = newError(http.StatusTooManyRequests, "rate_limited", "Too many requests: slow down and try again shortly.")
 
+// errAPILimiterUnavailable is the API's answer while the limiter's store
+// is unreachable under ratelimit.policy=closed (sign-in has its own text).
+var errAPILimiterUnavailable = newError(http.StatusServiceUnavailable, "limiter_unavailable",
+	"The server cannot check its request limits right now (its Redis is unreachable). Try again shortly.")
+
 // classOf sorts a request into a limit class: model calls are "llm",
 // other writes "write", everything else "read".
 func classOf(r *http.Request) ratelimit.Class {
@@ -41,6 +46,12 @@ func (a *api) rateLimit(e *core.RequestEvent) error {
 	d, err := a.Limiter.Check(e.Request.Context(), classOf(e.Request), ids, a.Limits)
 	if err != nil {
 		return a.fail(e, err)
+	}
+	if d.Unavailable && !d.Allowed {
+		// Redis cannot decide and ratelimit.policy is closed: an outage,
+		// not a limit, so clients and load balancers can tell the two apart.
+		e.Response.Header().Set("Retry-After", "1")
+		return a.fail(e, errAPILimiterUnavailable)
 	}
 	ratelimit.WriteHeaders(e.Response.Header(), d)
 	if !d.Allowed {

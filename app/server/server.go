@@ -54,7 +54,8 @@ type Deps struct {
 // api holds the dependencies of every handler.
 type api struct {
 	Deps
-	resolver *tenant.Resolver
+	resolver   *tenant.Resolver
+	readyCache readyCache
 }
 
 // Register binds the API and web app routes to app's router when it serves.
@@ -85,6 +86,8 @@ func (a *api) routes(se *core.ServeEvent) {
 	g := r.Group("/api/nyx")
 	g.BindFunc(a.noStore)
 	g.GET("/health", a.health)
+	g.GET("/health/live", a.health)
+	g.GET("/health/ready", a.ready)
 	g.GET("/tls/root.crt", a.tlsRoot)
 	r.GET(ownership.PathPrefix+"{token}", a.wellKnownDomain).BindFunc(a.rateLimit)
 

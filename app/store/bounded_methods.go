@@ -244,3 +244,7 @@ func (b *bounded) UpsertUser(ctx context.Context, user User) error {
 }
 
 var _ Store = (*bounded)(nil)
+
+func (b *bounded) Ping(ctx context.Context) error {
+	return callErr(b, ctx, func(ctx context.Context) error { return b.Store.Ping(ctx) })
+}

@@ -101,6 +101,9 @@ type UpdateTenant struct {
 type Store interface {
 	// Driver names the implementation: "sqlite" or "postgres".
 	Driver() string
+	// Ping runs the cheapest query the data plane answers, for readiness
+	// probes: an error means requests that need the store fail now.
+	Ping(ctx context.Context) error
 	// Check verifies the schema (and, for PostgreSQL, the isolation guarantees) is in place.
 	Check(ctx context.Context) error
 	// Close releases connections.

@@ -50,6 +50,12 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 // Driver returns "postgres".
 func (db *DB) Driver() string { return "postgres" }
 
+// Ping runs SELECT 1 on a pooled connection of the runtime role.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+}
+
 // Close closes the pool.
 func (db *DB) Close() error { db.pool.Close(); return nil }
 

@@ -74,6 +74,12 @@ func (db *DB) Path() string { return db.path }
 // Driver returns "sqlite".
 func (db *DB) Driver() string { return "sqlite" }
 
+// Ping runs SELECT 1 on the reader pool.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
 // Close closes both pools.
 func (db *DB) Close() error {
 	return errors.Join(db.reader.Close(), db.writer.Close())

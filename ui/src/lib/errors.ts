@@ -103,7 +103,7 @@ const messages: Record<ErrorCode, string> = {
   invalid_limit: 'That page size is not allowed.',
   slug_taken: 'Another workspace already uses that address. Try a different one.',
   slug_held: 'That address was given up by another workspace recently and is still reserved for it. Try a different one.',
-  limiter_unavailable: 'Sign-in is paused for a moment because the server cannot check its limits. Try again shortly.',
+  limiter_unavailable: 'The server cannot check its limits right now (sign-in and requests are paused for a moment). Try again shortly.',
   shutting_down: 'The server is restarting. The page reconnects by itself in a moment.',
   store_timeout: 'The server’s database is slow to answer right now. Try again in a moment.',
   domain_taken: 'Another workspace already uses that domain.',
