@@ -74,8 +74,8 @@ func (s *Server) Stop() {
 		return
 	}
 	s.proc.Process.Signal(syscall.SIGCONT) //nolint:errcheck // a paused server must be able to die
-	s.proc.Process.Kill()                   //nolint:errcheck // already gone is fine
-	s.proc.Wait()                           //nolint:errcheck // killed
+	s.proc.Process.Kill()                  //nolint:errcheck // already gone is fine
+	s.proc.Wait()                          //nolint:errcheck // killed
 	s.proc = nil
 }
 
