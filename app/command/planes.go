@@ -17,6 +17,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/meter"
 	"github.com/nyxcore/nyxcore/app/outbound"
 	"github.com/nyxcore/nyxcore/app/ownership"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
@@ -197,7 +198,8 @@ func (p *planes) openEngine(ctx context.Context) error {
 	p.deps.Registry = registry.New(registry.ConfigOptions(cfg, p.secrets.ring, p.guard))
 	p.deps.Budgets = budget.New(st, budget.Limits{TenantDaily: cfg.Budget.TenantDailyTokens, TenantMonthly: cfg.Budget.TenantMonthlyTokens,
 		UserDaily: cfg.Budget.UserDailyTokens, UserMonthly: cfg.Budget.UserMonthlyTokens})
-	engine := discuss.New(st, registry.Personas{Registry: p.deps.Registry, Providers: st}, p.deps.Hub, discuss.Options{Budget: p.deps.Budgets})
+	m := meter.New(registry.Personas{Registry: p.deps.Registry, Providers: st}, p.deps.Budgets)
+	engine := discuss.New(st, m, p.deps.Hub, discuss.Options{})
 	// Running turns get a short grace at shutdown, then end "interrupted".
 	p.closers.push(func() { engine.Shutdown(3 * time.Second) })
 	p.deps.Engine = engine

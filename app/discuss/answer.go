@@ -28,6 +28,12 @@ type usageView struct {
 	DoneReason       string  `json:"done_reason,omitempty"`
 	NumCtx           int     `json:"num_ctx,omitempty"`
 	TruncationRisk   bool    `json:"truncation_risk,omitempty"`
+	// Estimated marks counts the meter estimated from the streamed text
+	// because the stream ended without the provider's (stop, interrupt,
+	// provider error).
+	Estimated bool `json:"estimated,omitempty"`
+	// Host is the server that answered (an Ollama host of a pool).
+	Host string `json:"host,omitempty"`
 }
 
 // answer streams one persona's reply into a new message and returns its
@@ -66,7 +72,7 @@ func (e *Engine) answer(ctx context.Context, t *turn, p store.Persona, role stri
 		e.publishMessage(t, m)
 		stopFlush = e.flusher(t, id, &mu, &buf, &dirty)
 	}()
-	usage, err := e.chat.Chat(cctx, t.tenantID, p, request(p, conv.messages), func(text string) error {
+	res, err := t.res.Chat(cctx, p, request(p, conv.messages), func(text string) error {
 		<-ready
 		if msg == nil {
 			return context.Cause(cctx)
@@ -84,7 +90,7 @@ func (e *Engine) answer(ctx context.Context, t *turn, p store.Persona, role stri
 	}
 	stopFlush()
 	e.pub.Flush(topic)
-	e.charge(t, usage)
+	usage := res.Usage
 
 	status := finalStatus(ctx, err)
 	if status == store.StatusDone && err != nil {
@@ -99,7 +105,7 @@ func (e *Engine) answer(ctx context.Context, t *turn, p store.Persona, role stri
 	mu.Unlock()
 	u, _ := json.Marshal(usageView{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens,
 		TTFTms: usage.TimeToFirstToken.Milliseconds(), TotalMs: usage.Total.Milliseconds(), TokensPerSecond: usage.TokensPerSecond(),
-		DoneReason: usage.DoneReason, NumCtx: usage.NumCtx, TruncationRisk: usage.TruncationRisk})
+		DoneReason: usage.DoneReason, NumCtx: usage.NumCtx, TruncationRisk: usage.TruncationRisk, Estimated: res.Estimated, Host: usage.Host})
 	wctx, cancelWrite := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelWrite()
 	final, werr := e.st.UpdateMessage(wctx, t.tenantID, id, store.MessageUpdate{Content: text, Status: status, Usage: u, Error: errText})

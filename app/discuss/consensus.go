@@ -126,14 +126,13 @@ func (e *Engine) agreement(ctx context.Context, t *turn, personas []store.Person
 	prompt := "Question:\n" + question + "\n\nAnswers:\n\n" + others(answers, "") +
 		"Do these answers agree? Reply with JSON only: {\"agreement\": <number from 0 to 1>, \"explanation\": \"<one sentence>\"}"
 	var out strings.Builder
-	usage, err := e.chat.Chat(ctx, t.tenantID, judge, request(judge, []llm.Message{{Role: llm.RoleUser, Content: prompt}}), func(s string) error {
+	_, err := t.res.Chat(ctx, judge, request(judge, []llm.Message{{Role: llm.RoleUser, Content: prompt}}), func(s string) error {
 		if out.Len() > 4096 {
 			return errVerdictTooLong
 		}
 		out.WriteString(s)
 		return nil
 	})
-	e.charge(t, usage)
 	if err == nil {
 		if score, why, ok := parseVerdict(out.String()); ok {
 			return score, "judge", why

@@ -10,20 +10,15 @@ package discuss
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
-	"github.com/nyxcore/nyxcore/app/llm"
+	"github.com/nyxcore/nyxcore/app/meter"
 	"github.com/nyxcore/nyxcore/app/store"
 )
-
-// Chatter streams a persona's reply; the server's implementation routes
-// through the tenant's providers, tests use scripted ones.
-type Chatter interface {
-	Chat(ctx context.Context, tenantID string, p store.Persona, req llm.ChatRequest, onDelta func(string) error) (llm.Usage, error)
-}
 
 // Publisher fans events out to subscribers of a topic (realtime.Hub).
 type Publisher interface {
@@ -52,27 +47,19 @@ var (
 	errNotSaved = errors.New("the message was not stored")
 )
 
-// Budget refuses turns once a token budget is spent and charges usage:
-// Reserve holds room for a turn until release, Charge bills real usage.
-type Budget interface {
-	Reserve(ctx context.Context, tenantID, userID string) (release func(), err error)
-	Charge(ctx context.Context, tenantID, userID string, tokens int64) error
-}
-
 // Options tune the engine.
 type Options struct {
-	Budget     Budget        // nil: no budgets
 	Workers    int           // turns running at once (default 128; a turn mostly waits on its provider)
 	FlushEvery time.Duration // how often streamed text is written (default 500ms)
 }
 
 // Engine runs turns. It is safe for concurrent use.
 type Engine struct {
-	st   store.Store
-	chat Chatter
-	pub  Publisher
-	opts Options
-	sem  chan struct{}
+	st    store.Store
+	meter *meter.Meter // every model call: budget reserve, call, charge
+	pub   Publisher
+	opts  Options
+	sem   chan struct{}
 
 	mu      sync.Mutex
 	running map[string]*turn // tenant/discussion -> turn
@@ -84,8 +71,9 @@ type turn struct {
 	id       string
 	tenantID string
 	authorID string
-	release  func() // the budget reservation
-	regen    bool   // answering the last user message again
+	res      *meter.Reservation // the budget held for the turn; its calls are charged through it
+	release  func()             // res.Release
+	regen    bool               // answering the last user message again
 	d        store.Discussion
 	cancel   context.CancelCauseFunc
 
@@ -108,15 +96,15 @@ func (t *turn) saved() bool {
 	return t.userErr == nil
 }
 
-// New returns an engine.
-func New(st store.Store, chat Chatter, pub Publisher, opts Options) *Engine {
+// New returns an engine whose model calls all go through m.
+func New(st store.Store, m *meter.Meter, pub Publisher, opts Options) *Engine {
 	if opts.Workers <= 0 {
 		opts.Workers = 128
 	}
 	if opts.FlushEvery <= 0 {
 		opts.FlushEvery = 500 * time.Millisecond
 	}
-	return &Engine{st: st, chat: chat, pub: pub, opts: opts, sem: make(chan struct{}, opts.Workers), running: map[string]*turn{}}
+	return &Engine{st: st, meter: m, pub: pub, opts: opts, sem: make(chan struct{}, opts.Workers), running: map[string]*turn{}}
 }
 
 // Topic is the realtime topic of a discussion.
@@ -188,14 +176,11 @@ func (e *Engine) Regenerate(ctx context.Context, d store.Discussion, authorID st
 
 // start reserves budget and a worker and registers the discussion's turn.
 func (e *Engine) start(ctx context.Context, d store.Discussion, authorID string) (*turn, context.Context, error) {
-	release := func() {}
-	if e.opts.Budget != nil {
-		r, err := e.opts.Budget.Reserve(ctx, d.TenantID, authorID)
-		if err != nil {
-			return nil, nil, err
-		}
-		release = r
+	res, err := e.meter.Reserve(ctx, d.TenantID, authorID)
+	if err != nil {
+		return nil, nil, err
 	}
+	release := res.Release
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch {
@@ -213,7 +198,7 @@ func (e *Engine) start(ctx context.Context, d store.Discussion, authorID string)
 		return nil, nil, ErrBusy
 	}
 	tctx, cancel := context.WithCancelCause(context.Background())
-	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel, release: release, done: make(chan struct{})}
+	t := &turn{id: store.NewID(), tenantID: d.TenantID, authorID: authorID, d: d, cancel: cancel, res: res, release: release, done: make(chan struct{})}
 	e.running[key(d.TenantID, d.ID)] = t
 	e.wg.Add(1)
 	return t, tctx, nil
@@ -317,22 +302,7 @@ func (e *Engine) finish(t *turn) {
 
 func (e *Engine) run(ctx context.Context, t *turn) {
 	defer close(t.done)
-	personas := e.personas(t)
-	history, err := e.history(t)
-	switch {
-	case err != nil:
-		slog.Error("nyx: read a discussion's history", "tenant", t.tenantID, "discussion", t.d.ID, "error", err.Error())
-	case t.d.Mode == store.ModeSingle:
-		if len(personas) > 0 {
-			personas = personas[:1]
-		}
-		e.parallel(ctx, t, personas, history)
-	case t.d.Mode == store.ModeParallel:
-		e.parallel(ctx, t, personas, history)
-	case t.d.Mode == store.ModeConsensus:
-		e.consensus(ctx, t, personas, history)
-	}
-	status := finalStatus(ctx, nil)
+	status := e.reply(ctx, t)
 	// Free the discussion before announcing the end, so a client may post at once.
 	e.finish(t)
 	if t.saved() {
@@ -340,17 +310,50 @@ func (e *Engine) run(ctx context.Context, t *turn) {
 	}
 }
 
+// reply has the personas answer and returns how the turn ended. When the
+// personas or the history cannot be read, no persona is asked and the
+// turn ends "error": answering without the conversation would be wrong.
+func (e *Engine) reply(ctx context.Context, t *turn) string {
+	personas, err := e.personas(t)
+	if err != nil {
+		slog.Error("nyx: read a discussion's personas", "tenant", t.tenantID, "discussion", t.d.ID, "error", err.Error())
+		return store.StatusError
+	}
+	history, err := e.history(t)
+	if err != nil {
+		slog.Error("nyx: read a discussion's history", "tenant", t.tenantID, "discussion", t.d.ID, "error", err.Error())
+		return store.StatusError
+	}
+	switch t.d.Mode {
+	case store.ModeSingle:
+		if len(personas) > 0 {
+			personas = personas[:1]
+		}
+		e.parallel(ctx, t, personas, history)
+	case store.ModeParallel:
+		e.parallel(ctx, t, personas, history)
+	case store.ModeConsensus:
+		e.consensus(ctx, t, personas, history)
+	}
+	return finalStatus(ctx, nil)
+}
+
 // personas loads the discussion's personas; one that was deleted since is
-// skipped (the API refuses such ids at creation).
-func (e *Engine) personas(t *turn) []store.Persona {
+// skipped (the API refuses such ids at creation), any other failure is
+// returned.
+func (e *Engine) personas(t *turn) ([]store.Persona, error) {
 	var out []store.Persona
 	for _, id := range t.d.PersonaIDs {
 		p, err := e.st.GetPersona(context.Background(), t.tenantID, id)
-		if err == nil {
-			out = append(out, *p)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("persona %s: %w", id, err)
 		}
+		out = append(out, *p)
 	}
-	return out
+	return out, nil
 }
 
 // parallel has every persona answer at once; wall time is the slowest.
@@ -385,14 +388,4 @@ func finalStatus(ctx context.Context, err error) string {
 		return store.StatusError
 	}
 	return store.StatusDone
-}
-
-// charge bills a reply's tokens to the user who started the turn.
-func (e *Engine) charge(t *turn, u llm.Usage) {
-	if e.opts.Budget == nil {
-		return
-	}
-	if err := e.opts.Budget.Charge(context.Background(), t.tenantID, t.authorID, int64(u.PromptTokens+u.CompletionTokens)); err != nil {
-		slog.Error("nyx: charge token usage", "tenant", t.tenantID, "error", err.Error())
-	}
 }

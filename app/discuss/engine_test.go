@@ -13,6 +13,7 @@ import (
 
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/llm"
+	"github.com/nyxcore/nyxcore/app/meter"
 	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/store/sqlite"
 )
@@ -141,7 +142,7 @@ func newFixture(t testing.TB, names ...string) *fixture {
 		}
 		f.personas[n] = *p
 	}
-	f.eng = discuss.New(st, f.chat, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
+	f.eng = discuss.New(st, &meter.Meter{Chat: f.chat}, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
 	t.Cleanup(func() { f.eng.Shutdown(time.Second) })
 	return f
 }
@@ -452,7 +453,7 @@ func TestTurnAsksTheProviderWhileTheMessageIsWritten(t *testing.T) {
 	f := newFixture(t, "Ada")
 	f.chat.replies["Ada"] = []string{"Quick answer."}
 	slow := &slowStore{Store: f.st, release: make(chan struct{})}
-	eng := discuss.New(slow, f.chat, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
+	eng := discuss.New(slow, &meter.Meter{Chat: f.chat}, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
 	defer eng.Shutdown(time.Second)
 	d := f.discussion(t, store.ModeSingle, "Ada")
 	posted := make(chan error, 1)
@@ -504,7 +505,7 @@ func TestUnstoredMessageLeavesNoReply(t *testing.T) {
 	f.chat.step = 20 * time.Millisecond
 	slow := &slowStore{Store: f.st, release: make(chan struct{}), fail: errors.New("disk full")}
 	close(slow.release)
-	eng := discuss.New(slow, f.chat, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
+	eng := discuss.New(slow, &meter.Meter{Chat: f.chat}, f.pub, discuss.Options{FlushEvery: 10 * time.Millisecond})
 	defer eng.Shutdown(time.Second)
 	d := f.discussion(t, store.ModeSingle, "Ada")
 	if _, _, err := eng.Post(context.Background(), d, "u1", "Hi!"); err == nil || !strings.Contains(err.Error(), "disk full") {

@@ -20,11 +20,13 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/nyxcore/nyxcore/app/audit"
+	"github.com/nyxcore/nyxcore/app/budget"
 	"github.com/nyxcore/nyxcore/app/config"
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/kv/kvtest"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/meter"
 	"github.com/nyxcore/nyxcore/app/outbound"
 	"github.com/nyxcore/nyxcore/app/ownership"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
@@ -149,7 +151,9 @@ func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, newReg func(*co
 	reg := newReg(cfg)
 	hub := realtime.New(realtime.Options{})
 	hooks.RegisterRevocation(app, hub)
-	engine := discuss.New(st, registry.Personas{Registry: reg, Providers: st}, hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
+	// Budgets without limits: nothing is refused, every call is charged.
+	budgets := budget.New(st, budget.Limits{})
+	engine := discuss.New(st, meter.New(registry.Personas{Registry: reg, Providers: st}, budgets), hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
 	t.Cleanup(func() { engine.Shutdown(time.Second); hub.Close() })
 	// Real limits over the in-process Redis, roomy enough for the scenarios;
 	// TestRateLimits tightens them.
@@ -164,7 +168,7 @@ func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, newReg func(*co
 		limits = tight
 	}
 	own, notify := newOwnership(t), &domainNotify{}
-	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log,
+	server.Register(app, server.Deps{Config: cfg, Store: st, KV: k, Registry: reg, Engine: engine, Hub: hub, Audit: log, Budgets: budgets,
 		Limiter: ratelimit.New(k, envLimiterPolicy, t.Logf), Limits: limits, Ownership: own, DomainVerified: notify.call})
 	e := &env{t: t, app: app, store: st, cfg: cfg, users: map[string]*core.Record{}, tokens: map[string]string{}, tenants: map[string]string{},
 		own: own, notify: notify}

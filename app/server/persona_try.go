@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -30,17 +29,11 @@ func (a *api) tryPersona(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
-	if a.Budgets != nil {
-		release, err := a.Budgets.Reserve(e.Request.Context(), tenantID(e), e.Auth.Id)
-		if err != nil {
-			return a.fail(e, err)
-		}
-		defer release()
-	}
-	rows, err := a.tenantProviders(e)
+	res, err := a.meter.Reserve(e.Request.Context(), tenantID(e), e.Auth.Id)
 	if err != nil {
 		return a.fail(e, err)
 	}
+	defer res.Release()
 	_, opts, _ := validOptions(p.Options) // stored options were validated on write
 	opts.Temperature = p.Temperature
 	req := llm.ChatRequest{Model: p.Model, Options: opts}
@@ -53,18 +46,16 @@ func (a *api) tryPersona(e *core.RequestEvent) error {
 		return nil // the client went away before the stream started
 	}
 	defer s.Close()
-	usage, err := a.Registry.Chat(s.Context(), rows, p.ProviderID, req, func(text string) error {
+	// Charged through the meter even when the client hangs up mid-stream.
+	r, err := res.Chat(s.Context(), *p, req, func(text string) error {
 		return s.send("delta", map[string]string{"text": text})
 	})
-	if a.Budgets != nil {
-		a.Budgets.Charge(context.Background(), tenantID(e), e.Auth.Id, int64(usage.PromptTokens+usage.CompletionTokens)) //nolint:errcheck // logged nowhere better than here; usage is best effort
-	}
 	if err != nil {
 		if ae := llmError(err); ae != nil {
 			s.send("error", ae) //nolint:errcheck // best effort: the client may be gone
 		}
 		return nil
 	}
-	s.send("done", map[string]any{"usage": usage, "tokens_per_second": usage.TokensPerSecond()}) //nolint:errcheck // as above
+	s.send("done", map[string]any{"usage": r.Usage, "estimated": r.Estimated, "tokens_per_second": r.Usage.TokensPerSecond()}) //nolint:errcheck // as above
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/nyxcore/nyxcore/app/discuss"
 	"github.com/nyxcore/nyxcore/app/kv"
 	"github.com/nyxcore/nyxcore/app/llm/registry"
+	"github.com/nyxcore/nyxcore/app/meter"
 	"github.com/nyxcore/nyxcore/app/ownership"
 	"github.com/nyxcore/nyxcore/app/ratelimit"
 	"github.com/nyxcore/nyxcore/app/realtime"
@@ -54,7 +55,10 @@ type Deps struct {
 // api holds the dependencies of every handler.
 type api struct {
 	Deps
-	resolver   *tenant.Resolver
+	resolver *tenant.Resolver
+	// meter is the one metered model-call path (persona try-outs); the
+	// engine's turns use their own meter over the same budgets.
+	meter      *meter.Meter
 	readyCache readyCache
 }
 
@@ -65,6 +69,7 @@ func Register(app core.App, deps Deps) {
 	// bounded (api.store_timeout); turns and hooks keep the unbounded one.
 	a.Store = store.WithTimeout(deps.Store, deps.Config.API.StoreTimeout)
 	a.resolver = &tenant.Resolver{BaseDomain: deps.Config.BaseDomain, Lookup: TenantLookup(a.Store)}
+	a.meter = meter.New(registry.Personas{Registry: deps.Registry, Providers: a.Store}, deps.Budgets)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "nyxRoutes",
 		Func: func(se *core.ServeEvent) error {
