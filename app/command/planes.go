@@ -199,6 +199,7 @@ func (p *planes) openEngine(ctx context.Context) error {
 	p.deps.Budgets = budget.New(st, budget.Limits{TenantDaily: cfg.Budget.TenantDailyTokens, TenantMonthly: cfg.Budget.TenantMonthlyTokens,
 		UserDaily: cfg.Budget.UserDailyTokens, UserMonthly: cfg.Budget.UserMonthlyTokens})
 	m := meter.New(registry.Personas{Registry: p.deps.Registry, Providers: st}, p.deps.Budgets)
+	m.Stall = meter.Stall{FirstToken: p.cfg.LLM.FirstTokenTimeout, Idle: p.cfg.LLM.IdleTimeout}
 	engine := discuss.New(st, m, p.deps.Hub, discuss.Options{})
 	// Running turns get a short grace at shutdown, then end "interrupted".
 	p.closers.push(func() { engine.Shutdown(3 * time.Second) })

@@ -70,6 +70,14 @@ type Config struct {
 	Tenant     Tenant    `mapstructure:"tenant"`
 	Realtime   Realtime  `mapstructure:"realtime"`
 	Health     Health    `mapstructure:"health"`
+	LLM        LLM       `mapstructure:"llm"`
+}
+
+// LLM bounds every model call's stream (discussions, try-outs, and later
+// workflow steps and the gateway): see meter.Stall.
+type LLM struct {
+	FirstTokenTimeout time.Duration `mapstructure:"first_token_timeout"`
+	IdleTimeout       time.Duration `mapstructure:"idle_timeout"`
 }
 
 // Health tunes the readiness probe.
@@ -316,6 +324,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("ratelimit.policy (NYX_RATELIMIT_POLICY) %q must be open or closed", c.RateLimit.Policy))
 	}
 	errs = append(errs, c.RateLimit.validateRates()...)
+	if c.LLM.FirstTokenTimeout < 0 || c.LLM.IdleTimeout < 0 {
+		errs = append(errs, fmt.Errorf("llm.first_token_timeout and llm.idle_timeout (NYX_LLM_FIRST_TOKEN_TIMEOUT, NYX_LLM_IDLE_TIMEOUT) must not be negative"))
+	}
 	if c.RateLimit.Timeout < 10*time.Millisecond || c.RateLimit.Timeout > 10*time.Second {
 		errs = append(errs, fmt.Errorf("ratelimit.timeout (NYX_RATELIMIT_TIMEOUT) %v must be between 10ms and 10s", c.RateLimit.Timeout))
 	}

@@ -20,6 +20,7 @@ const (
 	KindModelNotFound  ErrorKind = "model_not_found"
 	KindCancelled      ErrorKind = "cancelled"
 	KindBadResponse    ErrorKind = "bad_response" // garbage or a cut stream
+	KindStalled        ErrorKind = "stalled"      // no first token, or no next chunk, in time
 	KindInvalid        ErrorKind = "invalid_request"
 )
 
@@ -42,6 +43,7 @@ var (
 	ErrModelNotFound  = &Error{Kind: KindModelNotFound}
 	ErrCancelled      = &Error{Kind: KindCancelled}
 	ErrBadResponse    = &Error{Kind: KindBadResponse}
+	ErrStalled        = &Error{Kind: KindStalled}
 	ErrInvalid        = &Error{Kind: KindInvalid}
 )
 

@@ -19,6 +19,14 @@
 //   - prompt tokens: bytes/4 + 4 per request message (the estimate that
 //     fits conversations to a window).
 //
+// # Stalls
+//
+// A provider that keeps its connection open and stops sending would hold
+// a turn (and its discussion) forever. Stall bounds the wait for the first
+// token and between chunks; past either, the call is cancelled and ends
+// with an *llm.Error of kind llm.KindStalled (API code provider_stalled),
+// keeping and charging what streamed.
+//
 // A reply that streamed nothing is charged nothing: the provider refused
 // or never answered. Counts the provider did report are kept.
 package meter
@@ -29,6 +37,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/nyxcore/nyxcore/app/budget"
 	"github.com/nyxcore/nyxcore/app/llm"
@@ -61,6 +71,13 @@ type Meter struct {
 	Chat   Chatter
 	Budget Budget       // nil: nothing is limited or charged
 	Log    *slog.Logger // nil: slog.Default()
+	Stall  Stall
+}
+
+// Stall bounds a call's silences; a zero field is no bound.
+type Stall struct {
+	FirstToken time.Duration // from the call to its first chunk (a cold model load included)
+	Idle       time.Duration // between two chunks
 }
 
 // New returns a meter over chat charging budgets (nil: unlimited).
@@ -123,14 +140,78 @@ func (r Result) Tokens() int64 { return int64(r.Usage.PromptTokens + r.Usage.Com
 // user whatever the outcome. The error is the provider's (or onDelta's).
 func (r *Reservation) Chat(ctx context.Context, p store.Persona, req llm.ChatRequest, onDelta func(string) error) (Result, error) {
 	var chunks, bytes int
-	u, err := r.m.Chat.Chat(ctx, r.tenantID, p, req, func(text string) error {
+	w := r.m.watch(ctx)
+	u, err := r.m.Chat.Chat(w.ctx, r.tenantID, p, req, func(text string) error {
+		w.seen()
 		chunks++
 		bytes += len(text)
 		return onDelta(text)
 	})
+	if w.stop() {
+		err = llm.Errorf(llm.KindStalled, "", err, "the model sent nothing for %v%s", w.limit(chunks), map[bool]string{true: " (no first token)", false: ""}[chunks == 0])
+		r.m.logger().Warn("nyx: model call stalled", "tenant", r.tenantID, "persona", p.ID, "provider", p.ProviderID, "model", p.Model,
+			"chunks", chunks, "limit", w.limit(chunks).String())
+	}
 	res := settle(u, err, req, chunks, bytes)
 	res.ChargeErr = r.charge(res)
 	return res, err
+}
+
+// watchdog cancels a call whose provider goes silent for too long.
+type watchdog struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	timer  *time.Timer
+	stall  Stall
+	fired  atomic.Bool
+}
+
+// errStalled is the cause of a watchdog's cancel.
+var errStalled = errors.New("meter: the provider stalled")
+
+func (m *Meter) watch(ctx context.Context) *watchdog {
+	w := &watchdog{stall: m.Stall}
+	w.ctx, w.cancel = context.WithCancelCause(ctx)
+	if first := w.stall.FirstToken; first > 0 {
+		w.timer = time.AfterFunc(first, w.fire)
+	}
+	return w
+}
+
+func (w *watchdog) fire() {
+	w.fired.Store(true)
+	w.cancel(errStalled)
+}
+
+// seen restarts the silence bound at a chunk: from here on, Idle.
+func (w *watchdog) seen() {
+	switch {
+	case w.stall.Idle > 0 && w.timer != nil:
+		w.timer.Reset(w.stall.Idle)
+	case w.stall.Idle > 0:
+		w.timer = time.AfterFunc(w.stall.Idle, w.fire)
+	case w.timer != nil:
+		w.timer.Stop()
+		w.timer = nil
+	}
+}
+
+// stop ends the watch and reports whether it cut the call: only then, not
+// when the caller's own context ended first.
+func (w *watchdog) stop() bool {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	w.cancel(nil)
+	return w.fired.Load() && errors.Is(context.Cause(w.ctx), errStalled)
+}
+
+// limit is the bound that applied after chunks chunks.
+func (w *watchdog) limit(chunks int) time.Duration {
+	if chunks == 0 {
+		return w.stall.FirstToken
+	}
+	return w.stall.Idle
 }
 
 // settle fills in the counts a stream did not report.

@@ -30,6 +30,8 @@ func llmError(err error) *apiError {
 		status, code = 499, "cancelled"
 	case llm.KindBadResponse:
 		code = "provider_bad_response"
+	case llm.KindStalled:
+		status, code = http.StatusGatewayTimeout, "provider_stalled"
 	case llm.KindInvalid:
 		status, code = http.StatusBadRequest, "provider_invalid"
 	}

@@ -70,6 +70,7 @@ func Register(app core.App, deps Deps) {
 	a.Store = store.WithTimeout(deps.Store, deps.Config.API.StoreTimeout)
 	a.resolver = &tenant.Resolver{BaseDomain: deps.Config.BaseDomain, Lookup: TenantLookup(a.Store)}
 	a.meter = meter.New(registry.Personas{Registry: deps.Registry, Providers: a.Store}, deps.Budgets)
+	a.meter.Stall = meter.Stall{FirstToken: deps.Config.LLM.FirstTokenTimeout, Idle: deps.Config.LLM.IdleTimeout}
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "nyxRoutes",
 		Func: func(se *core.ServeEvent) error {
