@@ -58,6 +58,7 @@ var Settings = []Setting{
 	{Key: "ollama.host", Help: "default Ollama server", def: ollamaDefault},
 	{Key: "ollama.num_ctx_max", Help: "largest context window (num_ctx) requested from Ollama", def: constant("8192")},
 	{Key: "ollama.pool", Help: "more Ollama servers the operator runs for every tenant (comma-separated host:port or URLs): tenants may point providers at them, only superusers pull or delete their models"},
+	{Key: "ollama.failover_to_operator", Help: "when a tenant's own Ollama host cannot be reached, let its personas' turns fail over to the operator's Ollama servers (ollama.host, ollama.pool) instead of failing with provider_unavailable", def: constant("false")},
 	{Key: "ollama.tenant_manage", Help: "let tenant admins pull and delete models on the operator's Ollama servers (ollama.host, ollama.pool)", def: constant("false")},
 	{Key: "budget.tenant_daily_tokens", Help: "LLM tokens a tenant may use per day (0: unlimited; `nyxcore budget set` overrides per tenant)", def: constant("0")},
 	{Key: "budget.tenant_monthly_tokens", Help: "LLM tokens a tenant may use per month (0: unlimited)", def: constant("0")},
