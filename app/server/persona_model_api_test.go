@@ -81,6 +81,10 @@ func TestPersonaModelIsChecked(t *testing.T) {
 	if w := warnings(r); len(w) != 1 || w[0] != "model_unchecked" {
 		t.Fatalf("moving the persona to a host that is down: %s", r.raw)
 	}
+	r = e.call("carol", "PATCH", personas+"/"+id, map[string]any{"provider_id": "nope"})
+	if data, _ := r.json["data"].(map[string]any); r.status != 400 || r.json["code"] != "invalid_field" || data["field"] != "provider_id" {
+		t.Fatalf("moving the persona to no provider: %d %s", r.status, r.raw)
+	}
 	// Only the name changes: no model check, no warning.
 	r = e.must(e.call("carol", "PATCH", personas+"/"+id, map[string]any{"name": "Renamed"}), 200)
 	if len(warnings(r)) != 0 {

@@ -101,12 +101,7 @@ func (a *api) personaUpdate(e *core.RequestEvent, b updatePersonaBody) (store.Up
 		}
 		u.Model = &model
 	}
-	if b.ProviderID != nil {
-		if _, err := a.personaProvider(e, *b.ProviderID); err != nil {
-			return u, err
-		}
-		u.ProviderID = b.ProviderID
-	}
+	u.ProviderID = b.ProviderID // checked with the model, by recheckModel
 	if b.Options != nil {
 		opts, _, err := validOptions(b.Options)
 		if err != nil {

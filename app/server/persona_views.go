@@ -113,7 +113,8 @@ func validOptions(raw json.RawMessage) (json.RawMessage, llm.Options, error) {
 	return b, o, nil
 }
 
-// personaProvider checks that the persona's provider exists in the tenant.
+// personaProvider returns the persona's provider, which must exist in the
+// tenant (the built-in one included).
 func (a *api) personaProvider(e *core.RequestEvent, id string) (store.Provider, error) {
 	p, err := a.provider(e, id)
 	if errors.Is(err, errProviderNotFound) {
