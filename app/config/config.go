@@ -187,6 +187,9 @@ type Ollama struct {
 	// TenantManage delegates pulling and deleting models on operator
 	// servers to tenant admins.
 	TenantManage bool `mapstructure:"tenant_manage"`
+	// FailoverToOperator lets chats pinned to a tenant's own Ollama host
+	// fail over to the operator's servers when that host is down.
+	FailoverToOperator bool `mapstructure:"failover_to_operator"`
 }
 
 // OperatorHosts is every Ollama server the operator configured: the

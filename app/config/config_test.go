@@ -131,3 +131,27 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 }
+
+// TestOllamaFailoverToOperator: off unless the operator says so, by
+// environment or flag.
+func TestOllamaFailoverToOperator(t *testing.T) {
+	load := func(args ...string) bool {
+		t.Helper()
+		cfg, _, err := Load(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg.Ollama.FailoverToOperator
+	}
+	if load() {
+		t.Fatal("on by default")
+	}
+	t.Setenv("NYX_OLLAMA_FAILOVER_TO_OPERATOR", "true")
+	if !load() {
+		t.Fatal("NYX_OLLAMA_FAILOVER_TO_OPERATOR=true ignored")
+	}
+	t.Setenv("NYX_OLLAMA_FAILOVER_TO_OPERATOR", "")
+	if !load("--ollama-failover-to-operator=true") {
+		t.Fatal("--ollama-failover-to-operator=true ignored")
+	}
+}

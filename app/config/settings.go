@@ -58,6 +58,7 @@ var Settings = []Setting{
 	{Key: "ollama.host", Help: "default Ollama server", def: ollamaDefault},
 	{Key: "ollama.num_ctx_max", Help: "largest context window (num_ctx) requested from Ollama", def: constant("8192")},
 	{Key: "ollama.pool", Help: "more Ollama servers the operator runs for every tenant (comma-separated host:port or URLs): tenants may point providers at them, only superusers pull or delete their models"},
+	{Key: "ollama.failover_to_operator", Help: "when a tenant's own Ollama host cannot be reached, let its personas' turns fail over to the operator's Ollama servers (ollama.host, ollama.pool) instead of failing with provider_unavailable", def: constant("false")},
 	{Key: "ollama.tenant_manage", Help: "let tenant admins pull and delete models on the operator's Ollama servers (ollama.host, ollama.pool)", def: constant("false")},
 	{Key: "llm.first_token_timeout", Help: "longest a model call may wait for its first token (a cold model load included) before it ends provider_stalled (Go duration; 0: no limit)", def: constant("5m")},
 	{Key: "llm.idle_timeout", Help: "longest a streaming model call may go without a new chunk before it ends provider_stalled (Go duration; 0: no limit)", def: constant("60s")},

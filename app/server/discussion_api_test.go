@@ -163,7 +163,7 @@ func TestDiscussionsAgainstRealOllama(t *testing.T) {
 		}
 	})
 	t.Run("bad input", func(t *testing.T) {
-		eveP := e.must(e.call("eve", "POST", "/api/nyx/tenants/bravo/personas", map[string]any{"name": "E", "provider_id": "local-ollama", "model": "m"}), 201).json["id"]
+		eveP := e.must(e.call("eve", "POST", "/api/nyx/tenants/bravo/personas", map[string]any{"name": "E", "provider_id": "local-ollama", "model": ollamatest.ModelTinyEOS}), 201).json["id"]
 		d := e.must(e.call("carol", "POST", "/api/nyx/tenants/acme/discussions", map[string]any{"mode": "single", "persona_ids": []string{ada}}), 201).json["id"].(string)
 		cases := []struct {
 			name, as, method, path string

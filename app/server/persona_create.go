@@ -26,7 +26,7 @@ func (a *api) createPersona(e *core.RequestEvent) error {
 	if err := a.decode(e, &body); err != nil {
 		return a.fail(e, err)
 	}
-	p, err := a.newPersona(e, body)
+	p, warnings, err := a.newPersona(e, body)
 	if err != nil {
 		return a.fail(e, err)
 	}
@@ -35,10 +35,28 @@ func (a *api) createPersona(e *core.RequestEvent) error {
 		return a.fail(e, err)
 	}
 	a.record(e, created.TenantID, "persona.create", "persona", created.ID, map[string]any{"name": created.Name, "model": created.Model})
-	return e.JSON(http.StatusCreated, viewPersona(created))
+	v := viewPersona(created)
+	v.Warnings = warnings
+	return e.JSON(http.StatusCreated, v)
 }
 
-func (a *api) newPersona(e *core.RequestEvent, b personaBody) (store.Persona, error) {
+// newPersona validates b, checking its model against its provider last
+// (the only check that leaves the process).
+func (a *api) newPersona(e *core.RequestEvent, b personaBody) (store.Persona, []warning, error) {
+	p, err := a.validPersona(e, b)
+	if err != nil {
+		return p, nil, err
+	}
+	prov, err := a.personaProvider(e, b.ProviderID)
+	if err != nil {
+		return p, nil, err
+	}
+	var warnings []warning
+	p.Model, warnings, err = a.checkPersonaModel(e.Request.Context(), prov, p.Model)
+	return p, warnings, err
+}
+
+func (a *api) validPersona(e *core.RequestEvent, b personaBody) (store.Persona, error) {
 	var p store.Persona
 	name, err := validName("name", b.Name)
 	if err != nil {
@@ -56,9 +74,6 @@ func (a *api) newPersona(e *core.RequestEvent, b personaBody) (store.Persona, er
 		if err != nil {
 			return p, err
 		}
-	}
-	if err := a.personaProvider(e, b.ProviderID); err != nil {
-		return p, err
 	}
 	return store.Persona{TenantID: tenantID(e), Name: name, Avatar: b.Avatar, Color: b.Color, ProviderID: b.ProviderID,
 		Model: model, SystemPrompt: b.SystemPrompt, Temperature: b.Temperature, Options: opts}, nil

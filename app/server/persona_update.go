@@ -38,10 +38,15 @@ func (a *api) updatePersona(e *core.RequestEvent) error {
 	if err := a.decode(e, &body); err != nil {
 		return a.fail(e, err)
 	}
-	if _, err := a.persona(e); err != nil {
+	old, err := a.persona(e)
+	if err != nil {
 		return a.fail(e, err)
 	}
 	u, err := a.personaUpdate(e, body)
+	if err != nil {
+		return a.fail(e, err)
+	}
+	warnings, err := a.recheckModel(e, *old, &u)
 	if err != nil {
 		return a.fail(e, err)
 	}
@@ -50,7 +55,34 @@ func (a *api) updatePersona(e *core.RequestEvent) error {
 		return a.fail(e, err)
 	}
 	a.record(e, p.TenantID, "persona.update", "persona", p.ID, map[string]any{"name": p.Name, "model": p.Model})
-	return e.JSON(http.StatusOK, viewPersona(p))
+	v := viewPersona(p)
+	v.Warnings = warnings
+	return e.JSON(http.StatusOK, v)
+}
+
+// recheckModel checks the persona's model against its provider when the
+// update changes either, and sets the name to store.
+func (a *api) recheckModel(e *core.RequestEvent, old store.Persona, u *store.UpdatePersona) ([]warning, error) {
+	if u.Model == nil && u.ProviderID == nil {
+		return nil, nil
+	}
+	model, providerID := old.Model, old.ProviderID
+	if u.Model != nil {
+		model = *u.Model
+	}
+	if u.ProviderID != nil {
+		providerID = *u.ProviderID
+	}
+	prov, err := a.personaProvider(e, providerID)
+	if err != nil {
+		return nil, err
+	}
+	name, warnings, err := a.checkPersonaModel(e.Request.Context(), prov, model)
+	if err != nil {
+		return nil, err
+	}
+	u.Model = &name
+	return warnings, nil
 }
 
 func (a *api) personaUpdate(e *core.RequestEvent, b updatePersonaBody) (store.UpdatePersona, error) {
@@ -69,12 +101,7 @@ func (a *api) personaUpdate(e *core.RequestEvent, b updatePersonaBody) (store.Up
 		}
 		u.Model = &model
 	}
-	if b.ProviderID != nil {
-		if err := a.personaProvider(e, *b.ProviderID); err != nil {
-			return u, err
-		}
-		u.ProviderID = b.ProviderID
-	}
+	u.ProviderID = b.ProviderID // checked with the model, by recheckModel
 	if b.Options != nil {
 		opts, _, err := validOptions(b.Options)
 		if err != nil {

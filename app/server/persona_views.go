@@ -30,6 +30,8 @@ type personaView struct {
 	Options      json.RawMessage `json:"options"`
 	CreatedAt    time.Time       `json:"created_at"`
 	UpdatedAt    time.Time       `json:"updated_at"`
+	// Warnings (create and update only) say what was saved unchecked.
+	Warnings []warning `json:"warnings,omitempty"`
 }
 
 func viewPersona(p *store.Persona) personaView {
@@ -111,11 +113,12 @@ func validOptions(raw json.RawMessage) (json.RawMessage, llm.Options, error) {
 	return b, o, nil
 }
 
-// personaProvider checks that the persona's provider exists in the tenant.
-func (a *api) personaProvider(e *core.RequestEvent, id string) error {
-	_, err := a.provider(e, id)
+// personaProvider returns the persona's provider, which must exist in the
+// tenant (the built-in one included).
+func (a *api) personaProvider(e *core.RequestEvent, id string) (store.Provider, error) {
+	p, err := a.provider(e, id)
 	if errors.Is(err, errProviderNotFound) {
-		return fieldError(http.StatusBadRequest, "invalid_field", "provider_id", "No such provider in this tenant.")
+		return p, fieldError(http.StatusBadRequest, "invalid_field", "provider_id", "No such provider in this tenant.")
 	}
-	return err
+	return p, err
 }

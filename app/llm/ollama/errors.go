@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -55,6 +56,12 @@ func (h *Host) classify(ctx context.Context, err error) *llm.Error {
 	var ne net.Error
 	if errors.As(err, &ue) || errors.As(err, &ne) {
 		return llm.Errorf(llm.KindUnavailable, h.url, err, "cannot reach the Ollama host at %s", h.url)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		// The reply's body was cut at the transport level (a chunked
+		// stream without its end): the server went away, it did not
+		// answer in another format.
+		return llm.Errorf(llm.KindUnavailable, h.url, err, "the Ollama host at %s went away in the middle of the reply", h.url)
 	}
 	return llm.Errorf(llm.KindBadResponse, h.url, err, "unexpected answer from %s: it does not speak Ollama's API", h.url)
 }

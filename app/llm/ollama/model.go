@@ -1,6 +1,9 @@
 package ollama
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // CanonicalModel spells an Ollama model name the way Ollama lists it:
 // a name without a tag means the "latest" tag, so "llama3.2" and
@@ -16,4 +19,21 @@ func CanonicalModel(name string) string {
 		return name
 	}
 	return name + ":latest"
+}
+
+// HasModel asks the host whether it has model, reading only its model
+// list (no per-model details): what a persona form needs to check a name.
+// Names compare as Ollama compares them, an untagged one meaning :latest.
+func (h *Host) HasModel(ctx context.Context, model string) (bool, error) {
+	list, err := h.client.List(ctx)
+	if err != nil {
+		return false, h.classify(ctx, err)
+	}
+	want := CanonicalModel(model)
+	for _, m := range list.Models {
+		if CanonicalModel(m.Name) == want || CanonicalModel(m.Model) == want {
+			return true, nil
+		}
+	}
+	return false, nil
 }

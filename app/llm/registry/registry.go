@@ -1,13 +1,14 @@
 // Package registry turns a tenant's stored provider configurations into
 // live llm.Providers: it opens sealed API keys, shares one Ollama host
 // client (and its background health checks) across tenants that use the
-// same server, routes Ollama chats across the tenant's hosts, and adds the
-// built-in local Ollama in embedded mode.
+// same server, routes Ollama chats within the pool a provider may use
+// (see Chat), and adds the built-in local Ollama in embedded mode.
 package registry
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -50,6 +51,12 @@ type Options struct {
 	// TenantManage lets tenant admins pull and delete models on operator
 	// servers too.
 	TenantManage bool
+	// FailoverToOperator lets a chat pinned to a tenant's own Ollama host
+	// move to the operator's servers when that host is down (see Chat).
+	FailoverToOperator bool
+	// Logger receives chats that found no host to answer; nil:
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Registry is safe for concurrent use.
@@ -260,41 +267,6 @@ func (r *Registry) host(base string) (*ollama.Host, error) {
 	return h, nil
 }
 
-// Chat runs req through provider providerID of rows (the tenant's
-// providers, built-in included). Ollama chats may be served by any of the
-// tenant's enabled Ollama hosts that has the model, preferring the named one.
-func (r *Registry) Chat(ctx context.Context, rows []store.Provider, providerID string, req llm.ChatRequest, onDelta func(string) error) (llm.Usage, error) {
-	var target *store.Provider
-	for i := range rows {
-		if rows[i].ID == providerID {
-			target = &rows[i]
-		}
-	}
-	if target == nil || !target.Enabled {
-		return llm.Usage{}, llm.Errorf(llm.KindInvalid, "", nil, "the provider is missing or disabled")
-	}
-	if target.Kind != llm.KindOllama {
-		p, err := r.Open(*target)
-		if err != nil {
-			return llm.Usage{}, err
-		}
-		return p.Chat(ctx, req, onDelta)
-	}
-	preferred, err := r.host(target.BaseURL)
-	if err != nil {
-		return llm.Usage{}, err
-	}
-	hosts := []*ollama.Host{preferred}
-	for _, row := range rows {
-		if row.Kind == llm.KindOllama && row.Enabled && row.ID != providerID {
-			if h, err := r.host(row.BaseURL); err == nil && h != preferred {
-				hosts = append(hosts, h)
-			}
-		}
-	}
-	return ollama.Chat(ctx, hosts, preferred.URL(), req, onDelta)
-}
-
 // String names the registry in logs.
 func (r *Registry) String() string { return fmt.Sprintf("registry(%d ollama hosts)", len(r.hosts)) }
 
@@ -324,7 +296,8 @@ func ConfigOptions(cfg *config.Config, ring *secret.Keyring, guard *outbound.Pol
 		builtin = cfg.Ollama.Host
 	}
 	return Options{Keyring: ring, BuiltinOllama: builtin, NumCtxMax: cfg.Ollama.NumCtxMax, Outbound: guard,
-		OperatorOllama: cfg.Ollama.OperatorHosts(), TenantManage: cfg.Ollama.TenantManage}
+		OperatorOllama: cfg.Ollama.OperatorHosts(), TenantManage: cfg.Ollama.TenantManage,
+		FailoverToOperator: cfg.Ollama.FailoverToOperator}
 }
 
 // TenantManages reports whether tenant admins may manage operator servers.

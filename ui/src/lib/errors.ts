@@ -57,6 +57,8 @@ export const errorCodes = [
   'provider_rate_limited',
   'context_too_long',
   'model_not_found',
+  // a warning on a saved persona, not an error (app/server/persona_model.go)
+  'model_unchecked',
   'provider_bad_response',
   'provider_invalid',
   // discussions (app/server/discussion_*.go)
@@ -145,6 +147,7 @@ const messages: Record<ErrorCode, string> = {
   provider_rate_limited: 'The model provider is rate-limiting requests. Wait a moment and try again.',
   context_too_long: 'The conversation is too long for this model’s context window. Start a new one or pick a larger model.',
   model_not_found: 'The provider does not have that model. Pull it or choose another.',
+  model_unchecked: 'Saved, but the model could not be checked with its provider right now. If the provider does not have it, the persona’s turns will fail until you pull it or pick another.',
   provider_bad_response: 'The model provider sent an answer that could not be understood. Try again.',
   provider_invalid: 'The model provider rejected the request. Check the persona’s model and options.',
   domain_not_set: 'Save a custom domain first, then verify it.',
