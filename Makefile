@@ -72,15 +72,16 @@ check:
 	$(GO) vet $(PACKAGES)
 	CGO_ENABLED=0 $(GO) build -o /dev/null .
 
-## bench: the README's performance figures (cold start, RSS, binary size; RLS vs no RLS)
+## bench: the README's performance figures (cold start, RSS, binary size; RLS vs no RLS);
+## the end-to-end benchmarks (cold start, TTFT) are in app/e2e, which builds the root's main package
 bench:
-	$(GO) test -run '^$$' -bench ColdStart -benchtime 10x .
+	$(GO) test -run '^$$' -bench ColdStart -benchtime 10x ./app/e2e/
 	$(GO) test -run '^$$' -bench TenantListRLS -benchtime 20000x -count 3 ./app/store/postgres/
 	$(GO) test -run '^$$' -bench 'FanoutSSE|IdleSubscriberMemory' -benchtime 1x ./app/realtime/
 	$(GO) test -run '^$$' -bench ParallelMode -benchtime 10x ./app/discuss/
-	$(GO) test -run '^$$' -bench 'TTFT$$' -benchtime 4x .
-	$(GO) test -run '^$$' -bench TTFTBurst -benchtime 6x .
-	NYX_BENCH_STREAMS=1 $(GO) test -run '^$$' -bench TTFTBurst -benchtime 40x .
+	$(GO) test -run '^$$' -bench 'TTFT$$' -benchtime 4x ./app/e2e/
+	$(GO) test -run '^$$' -bench TTFTBurst -benchtime 6x ./app/e2e/
+	NYX_BENCH_STREAMS=1 $(GO) test -run '^$$' -bench TTFTBurst -benchtime 40x ./app/e2e/
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./app/ratelimit/
 
 clean:

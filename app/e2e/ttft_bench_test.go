@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -36,7 +36,7 @@ import (
 // BenchmarkTTFTBurst is the harsher case of 50 streams started at the same
 // instant.
 //
-//	go test -run '^$' -bench 'TTFT$' -benchtime 4x .
+//	go test -run '^$' -bench 'TTFT$' -benchtime 4x ./app/e2e/
 func BenchmarkTTFT(b *testing.B) {
 	e := ttftSetup(b)
 	var ttft, total [2][]time.Duration // [direct, nyx]
@@ -84,7 +84,7 @@ func BenchmarkTTFT(b *testing.B) {
 // started at the same instant: every request queues behind the others, on
 // Ollama's side and on nyxCore's.
 //
-//	go test -run '^$' -bench TTFTBurst -benchtime 6x .
+//	go test -run '^$' -bench TTFTBurst -benchtime 6x ./app/e2e/
 func BenchmarkTTFTBurst(b *testing.B) {
 	e := ttftSetup(b)
 	var nyxTTFT, ollamaTTFT, nyxTotal, ollamaTotal []time.Duration

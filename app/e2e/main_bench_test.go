@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ import (
 // to its first 200 health answer, then reads its idle RSS after a second.
 // It reports both, their ratios and both binary sizes.
 //
-//	make bench   (or: go test -run '^$' -bench ColdStart -benchtime 10x .)
+//	make bench   (or: go test -run '^$' -bench ColdStart -benchtime 10x ./app/e2e/)
 func BenchmarkColdStart(b *testing.B) {
 	baseline := filepath.Join(b.TempDir(), "pbbaseline")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", baseline, "./testdata/pbbaseline")
@@ -28,6 +28,7 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	release := filepath.Join(b.TempDir(), "nyxcore")
 	build = exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", release, ".")
+	build.Dir = moduleDir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build nyxcore: %v\n%s", err, out)

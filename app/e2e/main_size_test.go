@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os"
@@ -23,6 +23,7 @@ const releaseBudgetMiB = 85
 func TestReleaseBinarySize(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "nyxcore")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, ".")
+	build.Dir = moduleDir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if b, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, b)

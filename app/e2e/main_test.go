@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -26,18 +26,30 @@ import (
 // These tests run the real nyxcore binary, as a person or an operator
 // would, against real PostgreSQL and Redis.
 
-var binary string
+var (
+	// binary is the nyxcore binary TestMain builds from the module root.
+	binary string
+	// moduleDir is the module root: the directory of the go.mod above
+	// this package, where the main package (main.go) lives.
+	moduleDir string
+)
 
 // testMasterKey is a fixed 32-byte master key (base64) for production-mode runs.
 const testMasterKey = "bnl4Y29yZS10ZXN0LW1hc3Rlci1rZXktMzItYnl0ZXM="
 
 func TestMain(m *testing.M) {
+	var err error
+	if moduleDir, err = findModuleDir(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	dir, err := os.MkdirTemp("", "nyxcore-bin-")
 	if err != nil {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "nyxcore")
 	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Dir = moduleDir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build nyxcore: %v\n%s", err, out)
@@ -47,6 +59,26 @@ func TestMain(m *testing.M) {
 	kvtest.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// findModuleDir walks up from the working directory (`go test` runs a
+// package's tests in its own directory) to the nearest go.mod: the module
+// root, whose main package is the nyxcore command.
+func findModuleDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the e2e tests' directory: run them with go test from inside the module")
+		}
+		dir = parent
+	}
 }
 
 // cleanEnv is the environment without any NYX_ setting of the caller.
