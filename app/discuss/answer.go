@@ -34,6 +34,9 @@ type usageView struct {
 	Estimated bool `json:"estimated,omitempty"`
 	// Host is the server that answered (an Ollama host of a pool).
 	Host string `json:"host,omitempty"`
+	// ErrorCode is the stable code of a provider failure (the API's:
+	// provider_unavailable, provider_stalled, ...), with the message's error.
+	ErrorCode string `json:"error_code,omitempty"`
 }
 
 // answer streams one persona's reply into a new message and returns its
@@ -96,16 +99,16 @@ func (e *Engine) answer(ctx context.Context, t *turn, p store.Persona, role stri
 	if status == store.StatusDone && err != nil {
 		status = store.StatusError
 	}
-	errText := ""
+	errText, errCode := "", ""
 	if status == store.StatusError {
-		errText = err.Error()
+		errText, errCode = err.Error(), llm.Code(err)
 	}
 	mu.Lock()
 	text := buf.String()
 	mu.Unlock()
 	u, _ := json.Marshal(usageView{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens,
 		TTFTms: usage.TimeToFirstToken.Milliseconds(), TotalMs: usage.Total.Milliseconds(), TokensPerSecond: usage.TokensPerSecond(),
-		DoneReason: usage.DoneReason, NumCtx: usage.NumCtx, TruncationRisk: usage.TruncationRisk, Estimated: res.Estimated, Host: usage.Host})
+		DoneReason: usage.DoneReason, NumCtx: usage.NumCtx, TruncationRisk: usage.TruncationRisk, Estimated: res.Estimated, Host: usage.Host, ErrorCode: errCode})
 	wctx, cancelWrite := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelWrite()
 	final, werr := e.st.UpdateMessage(wctx, t.tenantID, id, store.MessageUpdate{Content: text, Status: status, Usage: u, Error: errText})

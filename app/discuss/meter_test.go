@@ -70,6 +70,13 @@ type ollamaFixture struct {
 
 func newOllamaFixture(t *testing.T, srv *ollamatest.Server) *ollamaFixture {
 	t.Helper()
+	return newOllamaFixtureAt(t, srv.URL(), meter.Stall{})
+}
+
+// newOllamaFixtureAt is newOllamaFixture on the Ollama at url (a proxy in
+// front of one), with the meter's stall bounds.
+func newOllamaFixtureAt(t *testing.T, url string, stall meter.Stall) *ollamaFixture {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), sqlite.FileName))
 	if err != nil {
@@ -92,13 +99,15 @@ func newOllamaFixture(t *testing.T, srv *ollamatest.Server) *ollamaFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := ollama.NewHost(srv.URL(), ollama.Options{NumCtxMax: 512})
+	h, err := ollama.NewHost(url, ollama.Options{NumCtxMax: 512})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &ollamaFixture{st: st, tenantID: tn.ID, d: *d, budgets: budget.New(st, budget.Limits{UserDaily: 1 << 40}),
 		pub: &deltaCounter{n: 50, reached: make(chan struct{})}}
-	f.eng = discuss.New(st, meter.New(hostChatter{h}, f.budgets), f.pub, discuss.Options{FlushEvery: 20 * time.Millisecond})
+	m := meter.New(hostChatter{h}, f.budgets)
+	m.Stall = stall
+	f.eng = discuss.New(st, m, f.pub, discuss.Options{FlushEvery: 20 * time.Millisecond})
 	t.Cleanup(func() { f.eng.Shutdown(time.Second) })
 	return f
 }

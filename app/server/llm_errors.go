@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"net/http"
 
 	"github.com/nyxcore/nyxcore/app/llm"
 )
@@ -16,25 +15,7 @@ func llmError(err error) *apiError {
 	if !errors.As(err, &le) {
 		return nil
 	}
-	status, code := http.StatusBadGateway, "provider_unavailable"
-	switch le.Kind {
-	case llm.KindAuth:
-		code = "provider_auth"
-	case llm.KindRateLimited:
-		status, code = http.StatusTooManyRequests, "provider_rate_limited"
-	case llm.KindContextTooLong:
-		status, code = http.StatusBadRequest, "context_too_long"
-	case llm.KindModelNotFound:
-		status, code = http.StatusNotFound, "model_not_found"
-	case llm.KindCancelled:
-		status, code = 499, "cancelled"
-	case llm.KindBadResponse:
-		code = "provider_bad_response"
-	case llm.KindStalled:
-		status, code = http.StatusGatewayTimeout, "provider_stalled"
-	case llm.KindInvalid:
-		status, code = http.StatusBadRequest, "provider_invalid"
-	}
+	status, code := llm.StatusCode(le.Kind)
 	msg := le.Message
 	if msg == "" {
 		msg = "The model provider failed."

@@ -60,6 +60,7 @@ export const errorCodes = [
   // a warning on a saved persona, not an error (app/server/persona_model.go)
   'model_unchecked',
   'provider_bad_response',
+  'provider_stalled',
   'provider_invalid',
   // discussions (app/server/discussion_*.go)
   // custom domains and TLS (app/server/domain_*.go, tls_root.go)
@@ -149,6 +150,7 @@ const messages: Record<ErrorCode, string> = {
   model_not_found: 'The provider does not have that model. Pull it or choose another.',
   model_unchecked: 'Saved, but the model could not be checked with its provider right now. If the provider does not have it, the persona’s turns will fail until you pull it or pick another.',
   provider_bad_response: 'The model provider sent an answer that could not be understood. Try again.',
+  provider_stalled: 'The model stopped sending mid-answer (or never started), so the reply was ended. What it wrote is kept; try again.',
   provider_invalid: 'The model provider rejected the request. Check the persona’s model and options.',
   domain_not_set: 'Save a custom domain first, then verify it.',
   domain_not_verified: 'Neither the DNS record nor the web address shows the verification token yet. DNS changes can take a while; try again later.',
