@@ -1,1 +1,0 @@
-import{r as e}from"./Field-DYgCLaGF.js";var t=e.replace(`read-only:bg-subtle read-only:text-fg-muted`,``)+` pr-8`;export{t};

@@ -1,0 +1,1 @@
+import{r as e}from"./Field-C6xtahD3.js";var t=e.replace(`read-only:bg-subtle read-only:text-fg-muted`,``)+` pr-8`;export{t};
