@@ -200,7 +200,7 @@ func (p *planes) openEngine(ctx context.Context) error {
 		UserDaily: cfg.Budget.UserDailyTokens, UserMonthly: cfg.Budget.UserMonthlyTokens})
 	m := meter.New(registry.Personas{Registry: p.deps.Registry, Providers: st}, p.deps.Budgets)
 	m.Stall = meter.Stall{FirstToken: p.cfg.LLM.FirstTokenTimeout, Idle: p.cfg.LLM.IdleTimeout}
-	engine := discuss.New(st, m, p.deps.Hub, discuss.Options{})
+	engine := discuss.New(st, m, p.deps.Hub, discuss.Options{RequestTimeout: p.cfg.API.StoreTimeout})
 	// Running turns get a short grace at shutdown, then end "interrupted".
 	p.closers.push(func() { engine.Shutdown(3 * time.Second) })
 	p.deps.Engine = engine

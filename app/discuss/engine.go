@@ -51,11 +51,16 @@ var (
 type Options struct {
 	Workers    int           // turns running at once (default 128; a turn mostly waits on its provider)
 	FlushEvery time.Duration // how often streamed text is written (default 500ms)
+	// RequestTimeout bounds each store call Post and Regenerate make while
+	// their client waits (the server's api.store_timeout; 0: unbounded).
+	// The turn itself runs on the unbounded store.
+	RequestTimeout time.Duration
 }
 
 // Engine runs turns. It is safe for concurrent use.
 type Engine struct {
 	st    store.Store
+	req   store.Store  // st bounded by RequestTimeout, for calls a client waits on
 	meter *meter.Meter // every model call: budget reserve, call, charge
 	pub   Publisher
 	opts  Options
@@ -104,7 +109,8 @@ func New(st store.Store, m *meter.Meter, pub Publisher, opts Options) *Engine {
 	if opts.FlushEvery <= 0 {
 		opts.FlushEvery = 500 * time.Millisecond
 	}
-	return &Engine{st: st, meter: m, pub: pub, opts: opts, sem: make(chan struct{}, opts.Workers), running: map[string]*turn{}}
+	return &Engine{st: st, req: store.WithTimeout(st, opts.RequestTimeout), meter: m, pub: pub, opts: opts,
+		sem: make(chan struct{}, opts.Workers), running: map[string]*turn{}}
 }
 
 // Topic is the realtime topic of a discussion.
@@ -140,12 +146,20 @@ func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content
 		AuthorID: authorID, Content: content, Status: store.StatusDone}
 	t.userSaved = make(chan struct{})
 	go e.run(tctx, t)
-	msg, err := e.st.AddMessage(ctx, *t.user)
+	msg, err := e.req.AddMessage(ctx, *t.user)
 	if err != nil {
+		// The turn ends without storing or asking anything (its replies
+		// wait for the message, which is not there). It is waited for, so
+		// the discussion takes the next message at once — but no longer than
+		// the client's context allows: its own reads may be blocked by
+		// whatever blocked this write.
 		t.userErr = err
 		t.cancel(errNotSaved)
 		close(t.userSaved)
-		<-t.done
+		select {
+		case <-t.done:
+		case <-ctx.Done():
+		}
 		return "", nil, err
 	}
 	e.publishMessage(t, msg)
@@ -157,7 +171,7 @@ func (e *Engine) Post(ctx context.Context, d store.Discussion, authorID, content
 // Regenerate answers the discussion's last user message again: a new turn
 // whose personas do not see the replies that message already got.
 func (e *Engine) Regenerate(ctx context.Context, d store.Discussion, authorID string) (string, error) {
-	history, err := e.st.ListMessages(ctx, d.TenantID, d.ID, 0, historyReadLimit)
+	history, err := e.req.ListMessages(ctx, d.TenantID, d.ID, 0, historyReadLimit)
 	if err != nil {
 		return "", err
 	}

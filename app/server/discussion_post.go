@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/nyxcore/nyxcore/app/discuss"
+	"github.com/nyxcore/nyxcore/app/store"
 	"github.com/nyxcore/nyxcore/app/tenant"
 )
 
@@ -30,7 +33,10 @@ func (a *api) postMessage(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
-	turnID, msg, err := a.Engine.Post(e.Request.Context(), *d, e.Auth.Id, content)
+	ctx, cancel := a.turnStart(e)
+	defer cancel()
+	turnID, msg, err := a.Engine.Post(ctx, *d, e.Auth.Id, content)
+	err = startTimeout(e, ctx, err)
 	if err != nil {
 		return a.fail(e, turnError(err))
 	}
@@ -72,7 +78,10 @@ func (a *api) regenerate(e *core.RequestEvent) error {
 	if err != nil {
 		return a.fail(e, err)
 	}
-	turnID, err := a.Engine.Regenerate(e.Request.Context(), *d, e.Auth.Id)
+	ctx, cancel := a.turnStart(e)
+	defer cancel()
+	turnID, err := a.Engine.Regenerate(ctx, *d, e.Auth.Id)
+	err = startTimeout(e, ctx, err)
 	if errors.Is(err, discuss.ErrNothingToRegenerate) {
 		return a.fail(e, newError(http.StatusConflict, "nothing_to_regenerate", "Write a message first: there is nothing to answer again."))
 	}
@@ -80,4 +89,21 @@ func (a *api) regenerate(e *core.RequestEvent) error {
 		return a.fail(e, turnError(err))
 	}
 	return e.JSON(http.StatusAccepted, map[string]any{"turn_id": turnID})
+}
+
+// turnStart bounds what starting a turn does while the client waits —
+// the budget reservation and storing the posted message, on the engine's
+// own (unbounded) store — by api.store_timeout as a whole; the turn then
+// runs on a context of its own.
+func (a *api) turnStart(e *core.RequestEvent) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(e.Request.Context(), a.Config.API.StoreTimeout, store.ErrTimeout)
+}
+
+// startTimeout turns a start that ran out of that time into 503
+// store_timeout (the drivers return the bare deadline error).
+func startTimeout(e *core.RequestEvent, ctx context.Context, err error) error {
+	if err != nil && e.Request.Context().Err() == nil && errors.Is(context.Cause(ctx), store.ErrTimeout) {
+		return fmt.Errorf("%w: %w", store.ErrTimeout, err)
+	}
+	return err
 }

@@ -153,7 +153,7 @@ func newEnvKV(t *testing.T, open func(t *testing.T) store.Store, newReg func(*co
 	hooks.RegisterRevocation(app, hub)
 	// Budgets without limits: nothing is refused, every call is charged.
 	budgets := budget.New(st, budget.Limits{})
-	engine := discuss.New(st, meter.New(registry.Personas{Registry: reg, Providers: st}, budgets), hub, discuss.Options{FlushEvery: 50 * time.Millisecond})
+	engine := discuss.New(st, meter.New(registry.Personas{Registry: reg, Providers: st}, budgets), hub, discuss.Options{FlushEvery: 50 * time.Millisecond, RequestTimeout: cfg.API.StoreTimeout})
 	t.Cleanup(func() { engine.Shutdown(time.Second); hub.Close() })
 	// Real limits over the in-process Redis, roomy enough for the scenarios;
 	// TestRateLimits tightens them.
